@@ -1,0 +1,175 @@
+/**
+ * What the client and server sides of a connection share: the parser for
+ * the peer's messages, the writer for ours, and the persistence state
+ * (RFC 9112 §9.3). The role-specific rules live in client-connection.ts and
+ * server-connection.ts.
+ */
+import { type BodyEncoder, createBodyEncoder } from "./body-encoder.ts";
+import type { ConnectionOptions } from "./connection-events.ts";
+import {
+  type ConnectionInput,
+  type ConnectionState,
+  nextConnectionState,
+  nextWriterState,
+  type WriterInput,
+  type WriterState,
+} from "./connection-state.ts";
+import { UsageError } from "./errors.ts";
+import type { CloseReason } from "./keep-alive.ts";
+import type { BodyFraming } from "./message.ts";
+import type { OutgoingFields } from "./outgoing-fields.ts";
+import { MessageParser } from "./parser.ts";
+
+/** State and plumbing common to {@link ClientConnection} and {@link ServerConnection}. */
+export abstract class ConnectionBase {
+  protected readonly parser: MessageParser;
+  private connectionState: ConnectionState = "open";
+  private writer: WriterState = "idle";
+  private encoder: BodyEncoder | null = null;
+  /** Our current outgoing message is the last one this connection carries. */
+  private sendingLast = false;
+  private reason: CloseReason | null = null;
+  private peerEnded = false;
+
+  constructor(options: ConnectionOptions, kind: "request" | "response") {
+    this.parser = new MessageParser({
+      kind,
+      ...(options.limits !== undefined ? { limits: options.limits } : {}),
+      ...(options.lenientLineEndings !== undefined
+        ? { lenientLineEndings: options.lenientLineEndings }
+        : {}),
+    });
+  }
+
+  /** Where the connection is (see the table in connection-state.ts). */
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /** Why the connection is not (or no longer) persistent, or `null` while it is. */
+  get closeReason(): CloseReason | null {
+    return this.reason;
+  }
+
+  /** The state of our outgoing message stream. */
+  get writerState(): WriterState {
+    return this.writer;
+  }
+
+  /** The peer closed its write side (we received EOF). */
+  get peerClosed(): boolean {
+    return this.peerEnded;
+  }
+
+  /** Bytes received but not yet turned into events. */
+  get buffered(): number {
+    return this.parser.buffered;
+  }
+
+  /** Hands received bytes to the connection; read the results with `nextEvent()`. */
+  receive(bytes: Uint8Array): void {
+    if (this.peerEnded || this.parser.state === "switched") return;
+    this.parser.feed(bytes);
+  }
+
+  /** The peer closed its write side (EOF, TCP FIN). */
+  receiveEnd(): void {
+    if (this.peerEnded) return;
+    this.peerEnded = true;
+    if (this.parser.state !== "switched") this.parser.end();
+  }
+
+  /**
+   * Encodes body data of our current outgoing message. Returns the buffers
+   * to write, in order; `data` itself is one of them (not copied).
+   */
+  sendData(data: Uint8Array): Uint8Array[] {
+    this.writerStep("data");
+    return (this.encoder as BodyEncoder).encode(data);
+  }
+
+  /** Ends our current outgoing message (with trailers, for chunked bodies). */
+  sendEnd(trailers?: OutgoingFields): Uint8Array[] {
+    this.writerStep("end");
+    const out = (this.encoder as BodyEncoder).finish(trailers);
+    this.encoder = null;
+    this.outgoingMessageDone();
+    return out;
+  }
+
+  /**
+   * Ends persistence: no new exchange starts, and the next message we send
+   * carries `Connection: close` (RFC 9112 §9.6). Used for graceful shutdown,
+   * idle timeouts and request limits. The first reason given is kept.
+   */
+  closeAfterCurrent(reason: CloseReason): void {
+    this.endPersistence(reason);
+    this.afterExchangeChange();
+  }
+
+  /**
+   * Stops everything at once (a transport error, a reset, a cancelled
+   * message): the connection must close and will carry nothing more.
+   */
+  abort(reason: CloseReason): void {
+    if (this.reason === null) this.reason = reason;
+    this.transition("fatal");
+  }
+
+  // --- for the role classes ------------------------------------------------
+
+  /** Starts our next outgoing message with the framing its head announced. */
+  protected startOutgoing(framing: BodyFraming, last: boolean): void {
+    const hasBody = framing.kind !== "none" && framing.kind !== "tunnel";
+    this.writerStep(hasBody ? "head-with-body" : "head-without-body");
+    this.sendingLast = last;
+    if (hasBody) this.encoder = createBodyEncoder(framing);
+    else this.outgoingMessageDone();
+  }
+
+  /** Records that persistence ended (first reason wins). */
+  protected endPersistence(reason: CloseReason): void {
+    if (this.reason === null) this.reason = reason;
+    this.transition("persistence-ended");
+  }
+
+  protected transition(input: ConnectionInput): void {
+    this.connectionState = nextConnectionState(this.connectionState, input);
+  }
+
+  /** True while a new exchange may start on this connection. */
+  protected get acceptsExchanges(): boolean {
+    return this.connectionState === "open";
+  }
+
+  /** Throws unless our writer is between messages and the connection may carry one. */
+  protected assertCanStartMessage(what: string): void {
+    if (this.writer === "done") {
+      throw new UsageError("SEND_AFTER_CLOSE", `cannot send ${what}: the connection is closing`);
+    }
+    if (this.connectionState === "must-close" || this.connectionState === "switched") {
+      throw new UsageError("INVALID_STATE", `cannot send ${what}: connection is ${this.state}`);
+    }
+    if (this.writer !== "idle") {
+      throw new UsageError("INVALID_STATE", `cannot send ${what} while a body is being sent`);
+    }
+  }
+
+  /** Our current outgoing message ended (its body, or a head without body). */
+  protected abstract onOutgoingDone(): void;
+
+  /** Re-checks whether a closing connection has nothing left to finish. */
+  protected abstract afterExchangeChange(): void;
+
+  private outgoingMessageDone(): void {
+    if (this.sendingLast) {
+      this.writer = nextWriterState(this.writer, "close");
+      this.sendingLast = false;
+    }
+    this.onOutgoingDone();
+  }
+
+  private writerStep(input: WriterInput): void {
+    this.writer = nextWriterState(this.writer, input);
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * The server side of one HTTP/1.x connection (RFC 9112 §9).
+ *
+ * Reads requests (pipelined ones too, up to a read-ahead limit), hands them
+ * out as {@link ServerEvent}s, and serializes the responses strictly in the
+ * order the requests arrived (RFC 9112 §9.3.2). It decides persistence
+ * itself: which response says `Connection: close` or `keep-alive`, when
+ * nothing more may be read, and when the connection must close.
+ */
+import { ConnectionBase } from "./connection-base.ts";
+import type { ConnectionOptions, ServerEvent } from "./connection-events.ts";
+import { UsageError } from "./errors.ts";
+import { Fields } from "./fields.ts";
+import {
+  type CloseReason,
+  type KeepAliveHint,
+  formatKeepAlive,
+  messageAllowsPersistence,
+} from "./keep-alive.ts";
+import type { BodyFraming, HttpVersion } from "./message.ts";
+import type { OutgoingFields } from "./outgoing-fields.ts";
+import { chooseFraming } from "./outgoing-framing.ts";
+import {
+  type OutgoingResponseHead,
+  serializeInformational,
+  serializeResponseHead,
+} from "./serializer.ts";
+
+/** One request awaiting (or receiving) its response. */
+interface ServerExchange {
+  readonly id: number;
+  readonly method: string;
+  readonly version: HttpVersion;
+  /** Why the request itself ended persistence, if it did. */
+  readonly closeReason: CloseReason | null;
+  /** The request asked to switch protocols (Upgrade, or CONNECT). */
+  readonly switchRequested: boolean;
+  readonly expectContinue: boolean;
+  /** The request's body has been read to its end (or it has none). */
+  requestEnded: boolean;
+  continueSent: boolean;
+  responseStarted: boolean;
+  /** Our response switches protocols once written. */
+  switching: boolean;
+}
+
+/** Options for {@link ServerConnection.respond}. */
+export interface ResponseOptions {
+  /**
+   * Body octets: a number when known, `null` when streamed (chunked, or
+   * close-delimited for an HTTP/1.0 client), omitted for no body.
+   */
+  readonly bodyLength?: number | null;
+}
+
+/** The server side of a connection. See the module comment. */
+export class ServerConnection extends ConnectionBase {
+  private readonly maxPipelined: number;
+  private readonly maxRequests: number;
+  private readonly advertise: KeepAliveHint | undefined;
+  /** Requests received and not yet fully answered, oldest first. */
+  private readonly pending: ServerExchange[] = [];
+  /** The exchange whose request body is being read. */
+  private reading: ServerExchange | null = null;
+  /** RFC 9112 §9.6: after the request that ended persistence, nothing more is read. */
+  private readingStopped = false;
+  private peerClosedReported = false;
+  private received = 0;
+  private answered = 0;
+  private nextId = 1;
+
+  constructor(options: Omit<ConnectionOptions, "role"> = {}) {
+    super({ ...options, role: "server" }, "request");
+    this.maxPipelined = Math.max(1, options.maxPipelinedRequests ?? 16);
+    this.maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+    this.advertise = options.advertiseKeepAlive;
+  }
+
+  /** Requests received that still await the end of their response. */
+  get pendingResponses(): number {
+    return this.pending.length;
+  }
+
+  /** Requests answered completely on this connection. */
+  get requestsAnswered(): number {
+    return this.answered;
+  }
+
+  /**
+   * The next event, or `null` when more bytes are needed, when the read-ahead
+   * limit is reached (pipelined requests wait for their responses), or when
+   * the connection reads nothing more.
+   */
+  nextEvent(): ServerEvent | null {
+    if (this.readingStopped || this.state === "must-close" || this.state === "switched") {
+      return null;
+    }
+    if (this.reading === null) {
+      // RFC 9112 §9.6: once persistence has ended, no further request is read.
+      if (this.state !== "open") {
+        this.readingStopped = true;
+        return null;
+      }
+      if (this.pending.length >= this.maxPipelined) return null;
+    }
+    const ev = this.parser.next();
+    if (ev === null) return this.parser.state === "closed" ? this.peerClosed_() : null;
+    switch (ev.type) {
+      case "request": {
+        const head = ev.head;
+        const persistence = messageAllowsPersistence(
+          { version: head.version, fields: head.fields, framing: ev.framing },
+          { kind: "request" },
+        );
+        const ex: ServerExchange = {
+          id: this.nextId++,
+          method: head.method,
+          version: head.version,
+          closeReason: persistence.reason,
+          switchRequested: head.method === "CONNECT" || head.fields.hasToken("connection", "upgrade"),
+          expectContinue: ev.expectContinue,
+          requestEnded: false,
+          continueSent: false,
+          responseStarted: false,
+          switching: false,
+        };
+        this.pending.push(ex);
+        this.reading = ex;
+        this.received++;
+        if (persistence.reason !== null) this.endPersistence(persistence.reason);
+        else if (this.received >= this.maxRequests) this.endPersistence("max-requests");
+        return {
+          type: "request",
+          id: ex.id,
+          head,
+          framing: ev.framing,
+          expectContinue: ev.expectContinue,
+        };
+      }
+      case "data":
+        return { type: "data", id: (this.reading as ServerExchange).id, data: ev.data };
+      case "end": {
+        const ex = this.reading as ServerExchange;
+        ex.requestEnded = true;
+        this.reading = null;
+        return { type: "end", id: ex.id, trailers: ev.trailers };
+      }
+      case "error": {
+        // The erroneous request becomes an exchange of its own, answered in
+        // order with the error's status, after which the connection closes.
+        const ex: ServerExchange = {
+          id: this.nextId++,
+          method: "GET",
+          version: "1.1",
+          closeReason: "protocol-error",
+          switchRequested: false,
+          expectContinue: false,
+          requestEnded: true,
+          continueSent: false,
+          responseStarted: false,
+          switching: false,
+        };
+        if (this.reading !== null) this.reading.requestEnded = true;
+        this.reading = null;
+        this.pending.push(ex);
+        this.readingStopped = true;
+        this.endPersistence("protocol-error");
+        return { type: "error", id: ex.id, error: ev.error };
+      }
+      default:
+        // A request parser produces neither responses nor `switched`.
+        throw new UsageError("INVALID_STATE", `unexpected parser event ${ev.type}`);
+    }
+  }
+
+  /**
+   * Sends an interim 1xx response (RFC 9110 §15.2) to the oldest request
+   * awaiting a response, e.g. 100 Continue (RFC 9110 §10.1.1) or 103 Early
+   * Hints. Returns the bytes to write.
+   */
+  sendInformational(status: number, fields?: OutgoingFields): Uint8Array {
+    this.assertCanStartMessage("an interim response");
+    const ex = this.awaitingResponse();
+    // RFC 9110 §15.2: "A server MUST NOT send a 1xx response to an HTTP/1.0 client."
+    if (ex.version === "1.0") {
+      throw new UsageError("INVALID_STATE", "no 1xx response may be sent to an HTTP/1.0 client");
+    }
+    const bytes = serializeInformational(status, fields);
+    if (status === 100) ex.continueSent = true;
+    return bytes;
+  }
+
+  /**
+   * Starts the final response to the oldest request awaiting one. Adds the
+   * framing fields and the connection options persistence calls for, and
+   * returns the head's bytes. Send the body with `sendData`/`sendEnd`
+   * (nothing more for a response without body).
+   */
+  respond(head: OutgoingResponseHead, options: ResponseOptions = {}): Uint8Array {
+    this.assertCanStartMessage("a response");
+    const ex = this.awaitingResponse();
+    if (head.status < 200 && head.status !== 101) {
+      throw new UsageError("INVALID_STATE", "send 1xx interim responses with sendInformational()");
+    }
+    const framing = chooseFraming({
+      kind: "response",
+      status: head.status,
+      method: ex.method,
+      requestVersion: ex.version,
+      bodyLength: options.bodyLength,
+    });
+    if (framing.kind === "tunnel") {
+      if (!ex.switchRequested) {
+        throw new UsageError("INVALID_STATE", "a 101 answers only a request with Upgrade");
+      }
+      if (!ex.requestEnded) {
+        throw new UsageError("INVALID_STATE", "read the whole request before switching protocols");
+      }
+      ex.switching = true;
+    } else if (ex.switchRequested && this.parser.state === "awaiting-switch") {
+      // The switch is refused: the bytes that follow are HTTP again.
+      this.parser.resume();
+    }
+    const fields = Fields.from(head.fields ?? []);
+    const reason = this.closeReasonFor(ex, fields, framing);
+    if (reason !== null) {
+      this.endPersistence(reason);
+      // Later pipelined requests are dropped unanswered (RFC 9112 §9.6); the
+      // client retries them on another connection (§9.3.1).
+      this.pending.length = 1;
+      this.reading = null;
+      this.readingStopped = true;
+      if (framing.kind !== "tunnel" && !fields.hasToken("connection", "close")) {
+        fields.append("Connection", "close");
+      }
+    } else if (ex.version === "1.0") {
+      // RFC 9112 §9.3 / Appendix C.2.2: persistence with a 1.0 client is
+      // confirmed by echoing keep-alive.
+      if (!fields.hasToken("connection", "keep-alive")) fields.append("Connection", "keep-alive");
+    }
+    if (reason === null && this.advertise !== undefined && !fields.has("keep-alive")) {
+      const left = this.maxRequests - this.answered - 1;
+      const hint = Number.isFinite(left) ? { ...this.advertise, max: left } : this.advertise;
+      fields.append("Keep-Alive", formatKeepAlive(hint));
+    }
+    const bytes = serializeResponseHead({ ...head, version: "1.1", fields }, framing);
+    ex.responseStarted = true;
+    this.startOutgoing(framing, reason !== null);
+    return bytes;
+  }
+
+  /** The bytes already received that belong to the new protocol (after a 101 or CONNECT 2xx). */
+  takeRest(): Uint8Array {
+    if (this.state !== "switched") throw new UsageError("INVALID_STATE", "no protocol switch");
+    return this.parser.takeRest();
+  }
+
+  // --- internals -------------------------------------------------------------
+
+  /** Why the response to `ex` must be the last on this connection, or null. */
+  private closeReasonFor(ex: ServerExchange, fields: Fields, framing: BodyFraming) {
+    if (framing.kind === "tunnel") return "switched-protocol" as const;
+    const own = messageAllowsPersistence(
+      { version: "1.1", fields, framing },
+      { kind: "response", requestVersion: "1.1" },
+    );
+    if (own.reason !== null) return own.reason;
+    if (ex.closeReason !== null) return ex.closeReason;
+    if (this.answered + 1 >= this.maxRequests) return "max-requests" as const;
+    // RFC 9110 §10.1.1: a final answer to `Expect: 100-continue` without a
+    // 100 means the client may never send the body; we do not wait for it.
+    if (ex.expectContinue && !ex.continueSent && !ex.requestEnded) return "unread-body" as const;
+    const isLast = this.pending[this.pending.length - 1] === ex;
+    if (this.state !== "open" && isLast) return this.closeReason;
+    return null;
+  }
+
+  private awaitingResponse(): ServerExchange {
+    const ex = this.pending[0];
+    if (ex === undefined || ex.responseStarted) {
+      throw new UsageError("INVALID_STATE", "no request is waiting for a response");
+    }
+    return ex;
+  }
+
+  private peerClosed_(): ServerEvent | null {
+    if (this.peerClosedReported) return null;
+    this.peerClosedReported = true;
+    this.readingStopped = true;
+    this.endPersistence("peer-closed");
+    this.afterExchangeChange();
+    return { type: "peer-closed" };
+  }
+
+  protected onOutgoingDone(): void {
+    const ex = this.pending.shift() as ServerExchange;
+    this.answered++;
+    if (ex.switching) this.transition("protocol-switched");
+    this.afterExchangeChange();
+  }
+
+  protected afterExchangeChange(): void {
+    if (this.state === "closing" && this.pending.length === 0) {
+      this.transition("last-exchange-done");
+    }
+  }
+}
