@@ -32,7 +32,7 @@ describe("ClientConnection: persistence (RFC 9112 §9.3)", () => {
     expect(evs.map((e) => e.type)).toEqual(["response", "data", "end"]);
     const end = evs[2];
     expect(end?.type === "end" && end.persistent).toBe(true);
-    expect(end?.id).toBe(id);
+    expect(end?.type === "end" && end.id).toBe(id);
     expect(conn.state).toBe("open");
     expect(conn.canSend).toBe(true);
   });
