@@ -82,7 +82,10 @@ export class ClientConnection extends ConnectionBase {
    * for persistence with `Connection: keep-alive` (RFC 9112 §9.3). Send the
    * body with `sendData`/`sendEnd`. Returns the exchange id in `id`.
    */
-  request(head: OutgoingRequestHead, options: RequestOptions = {}): { id: number; bytes: Uint8Array } {
+  request(
+    head: OutgoingRequestHead,
+    options: RequestOptions = {},
+  ): { id: number; bytes: Uint8Array } {
     if (this.state !== "open") {
       throw new UsageError("INVALID_STATE", `connection is ${this.state}: no new request`);
     }
@@ -129,7 +132,10 @@ export class ClientConnection extends ConnectionBase {
       case "response": {
         if (ex === undefined) {
           return this.fail(
-            new ProtocolError("UNSOLICITED_RESPONSE", "a response arrived with no request in flight"),
+            new ProtocolError(
+              "UNSOLICITED_RESPONSE",
+              "a response arrived with no request in flight",
+            ),
           );
         }
         ex.responseStarted = true;
@@ -153,7 +159,12 @@ export class ClientConnection extends ConnectionBase {
         // rest of our body would be read as a new request, so we stop here.
         if (!done.requestComplete) this.endPersistence("aborted");
         this.afterExchangeChange();
-        return { type: "end", id: done.id, trailers: ev.trailers, persistent: this.state === "open" };
+        return {
+          type: "end",
+          id: done.id,
+          trailers: ev.trailers,
+          persistent: this.state === "open",
+        };
       }
       case "switched": {
         const done = this.inFlight.shift() as ClientExchange;

@@ -8,7 +8,7 @@
  */
 import type { ProtocolError } from "./errors.ts";
 import type { Fields } from "./fields.ts";
-import type { CloseReason, KeepAliveHint } from "./keep-alive.ts";
+import type { KeepAliveHint } from "./keep-alive.ts";
 import type { ParserLimits } from "./limits.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "./message.ts";
 

@@ -13,8 +13,8 @@ import { UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
 import {
   type CloseReason,
-  type KeepAliveHint,
   formatKeepAlive,
+  type KeepAliveHint,
   messageAllowsPersistence,
 } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
@@ -117,7 +117,8 @@ export class ServerConnection extends ConnectionBase {
           method: head.method,
           version: head.version,
           closeReason: persistence.reason,
-          switchRequested: head.method === "CONNECT" || head.fields.hasToken("connection", "upgrade"),
+          switchRequested:
+            head.method === "CONNECT" || head.fields.hasToken("connection", "upgrade"),
           expectContinue: ev.expectContinue,
           requestEnded: false,
           continueSent: false,

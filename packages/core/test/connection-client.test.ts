@@ -50,7 +50,10 @@ describe("ClientConnection: persistence (RFC 9112 §9.3)", () => {
 
   it("RFC 9112 §9.6: our own Connection: close allows nothing to be sent after it", () => {
     const conn = new ClientConnection();
-    get(conn, "/", [["Host", "a"], ["Connection", "close"]]);
+    get(conn, "/", [
+      ["Host", "a"],
+      ["Connection", "close"],
+    ]);
     expect(conn.state).toBe("closing");
     expect(() => get(conn)).toThrow(UsageError);
     conn.receive(bytes(OK));
@@ -93,7 +96,9 @@ describe("ClientConnection: persistence (RFC 9112 §9.3)", () => {
   it("Keep-Alive: the server's hint is read from the response", () => {
     const conn = new ClientConnection();
     get(conn);
-    conn.receive(bytes("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=99\r\nContent-Length: 0\r\n\r\n"));
+    conn.receive(
+      bytes("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=99\r\nContent-Length: 0\r\n\r\n"),
+    );
     drain(conn);
     expect(conn.keepAliveHint).toEqual({ timeoutSeconds: 5, max: 99 });
   });
@@ -128,7 +133,14 @@ describe("ClientConnection: framing per request (RFC 9112 §6.3)", () => {
   it("RFC 9110 §15.2: interim responses are reported and do not end the exchange", () => {
     const conn = new ClientConnection();
     const { id } = conn.request(
-      { method: "POST", target: "/", fields: [["Host", "a"], ["Expect", "100-continue"]] },
+      {
+        method: "POST",
+        target: "/",
+        fields: [
+          ["Host", "a"],
+          ["Expect", "100-continue"],
+        ],
+      },
       { bodyLength: 2 },
     );
     conn.receive(bytes("HTTP/1.1 100 Continue\r\n\r\n"));

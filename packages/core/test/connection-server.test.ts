@@ -19,7 +19,9 @@ function drain(conn: ServerConnection): ServerEvent[] {
 /** Answers the oldest request with a small body and returns the wire text. */
 function answer(conn: ServerConnection, body = "ok", fields: [string, string][] = []): string {
   const head = conn.respond({ status: 200, fields }, { bodyLength: body.length });
-  return text(head) + (body.length > 0 ? text(conn.sendData(bytes(body))) : "") + text(conn.sendEnd());
+  return (
+    text(head) + (body.length > 0 ? text(conn.sendData(bytes(body))) : "") + text(conn.sendEnd())
+  );
 }
 
 const GET = (target = "/", extra = "") => `GET ${target} HTTP/1.1\r\nHost: a\r\n${extra}\r\n`;
@@ -144,7 +146,10 @@ describe("ServerConnection: policies", () => {
   });
 
   it("Keep-Alive: timeout and the requests left are advertised on persistent responses", () => {
-    const conn = new ServerConnection({ maxRequests: 3, advertiseKeepAlive: { timeoutSeconds: 5 } });
+    const conn = new ServerConnection({
+      maxRequests: 3,
+      advertiseKeepAlive: { timeoutSeconds: 5 },
+    });
     conn.receive(bytes(GET()));
     drain(conn);
     expect(answer(conn)).toContain("Keep-Alive: timeout=5, max=2\r\n");
@@ -232,7 +237,15 @@ describe("ServerConnection: errors, half-close, 100-continue, upgrade", () => {
       bytes("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\nRAW"),
     );
     expect(drain(conn).map((e) => e.type)).toEqual(["request", "end"]);
-    const head = text(conn.respond({ status: 101, fields: [["Upgrade", "x"], ["Connection", "upgrade"]] }));
+    const head = text(
+      conn.respond({
+        status: 101,
+        fields: [
+          ["Upgrade", "x"],
+          ["Connection", "upgrade"],
+        ],
+      }),
+    );
     expect(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n")).toBe(true);
     expect(conn.state).toBe("switched");
     expect(text(conn.takeRest())).toBe("RAW");

@@ -17,7 +17,10 @@ const FORBIDDEN: [RegExp, string][] = [
   [/\bfrom\s+["'](?!\.\.?\/)[^"']+["']/, "imports a module outside core"],
   [/\bimport\s*\(/, "uses a dynamic import"],
   [/\brequire\s*\(/, "uses require()"],
-  [/\b(setTimeout|setInterval|setImmediate|queueMicrotask|clearTimeout|clearInterval)\s*\(/, "uses a timer"],
+  [
+    /\b(setTimeout|setInterval|setImmediate|queueMicrotask|clearTimeout|clearInterval)\s*\(/,
+    "uses a timer",
+  ],
   [/\b(Date\.now|performance\.now)\s*\(/, "reads the clock (time must be passed in)"],
   [/\bprocess\./, "uses process"],
   [/\bBuffer\b/, "uses Buffer (core uses Uint8Array)"],
