@@ -99,12 +99,23 @@ export class ProtocolError extends Error {
   readonly status: ErrorStatus;
   /** Offset of the offending byte within the current message, when known. */
   readonly offset: number | undefined;
+  /** INCOMPLETE_MESSAGE: body octets the framing announced, when known. */
+  readonly expected: number | undefined;
+  /** INCOMPLETE_MESSAGE: body octets received before the peer closed, when known. */
+  readonly received: number | undefined;
 
-  constructor(code: ProtocolErrorCode, message: string, offset?: number) {
+  constructor(
+    code: ProtocolErrorCode,
+    message: string,
+    offset?: number,
+    counts?: { readonly expected?: number; readonly received?: number },
+  ) {
     super(message);
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.offset = offset;
+    this.expected = counts?.expected;
+    this.received = counts?.received;
   }
 }
 
@@ -128,5 +139,9 @@ export type UsageErrorCode =
   | "INVALID_OUTGOING_START_LINE"
   | "BODY_LENGTH_MISMATCH"
   | "BODY_NOT_ALLOWED"
+  /** A body of unknown length where neither chunked nor close can delimit it (RFC 9112 §6.1, §6.3 item 6). */
+  | "BODY_LENGTH_REQUIRED"
+  /** Trailer fields on a body that is not chunked (RFC 9112 §7.1.2). */
+  | "TRAILERS_NOT_ALLOWED"
   | "INVALID_STATE"
   | "SEND_AFTER_CLOSE";

@@ -1,4 +1,5 @@
 export const VERSION = "0.0.0";
+export { type BodyEncoder, createBodyEncoder } from "./body-encoder.ts";
 export { ClientConnection, type RequestOptions } from "./client-connection.ts";
 export type {
   ClientEvent,
@@ -11,6 +12,25 @@ export type { ConnectionState, WriterState } from "./connection-state.ts";
 export { CONNECTION_TRANSITIONS, WRITER_TRANSITIONS } from "./connection-state.ts";
 export { ERROR_STATUS, ProtocolError, type ProtocolErrorCode, UsageError } from "./errors.ts";
 export { type FieldLine, Fields } from "./fields.ts";
+export {
+  HOP_BY_HOP_FIELDS,
+  PROXY_AUTHENTICATION_FIELDS,
+  type StripHopByHopOptions,
+  stripHopByHop,
+} from "./hop-by-hop.ts";
+export {
+  type CloseReason,
+  clientIdleDeadline,
+  connectionTokens,
+  formatKeepAlive,
+  type IdleDeadlineInput,
+  type KeepAliveHint,
+  messageAllowsPersistence,
+  type Persistence,
+  type PersistenceContext,
+  type PersistenceMessage,
+  parseKeepAlive,
+} from "./keep-alive.ts";
 export { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 export type {
   BodyFraming,
@@ -20,5 +40,16 @@ export type {
   ResponseHead,
   TargetForm,
 } from "./message.ts";
+export type { OutgoingFields } from "./outgoing-fields.ts";
+export { chooseFraming, type FramingInput, framingEndsConnection } from "./outgoing-framing.ts";
+export { MessageParser, type ParserOptions, type ParserState } from "./parser.ts";
+export { REASON_PHRASES } from "./reason-phrases.ts";
+export {
+  type OutgoingRequestHead,
+  type OutgoingResponseHead,
+  serializeInformational,
+  serializeRequestHead,
+  serializeResponseHead,
+} from "./serializer.ts";
 export { type ResponseOptions, ServerConnection } from "./server-connection.ts";
 export { type Origin, originKey, type SocketAction, type SocketId } from "./socket-actions.ts";

@@ -1,0 +1,62 @@
+/**
+ * Time for core. Core takes time as a number in milliseconds; the adapters
+ * read it from the monotonic clock (never the wall clock, which can jump)
+ * and arm one timer per driver for its next deadline.
+ */
+
+/** Milliseconds on the monotonic clock. */
+export const now: () => number = () => performance.now();
+
+/**
+ * One re-armable timer for a driver's next deadline. Arming it again with
+ * the same deadline costs nothing, so a driver can be re-armed after every
+ * input without churning timers.
+ */
+export class DeadlineTimer {
+  private handle: ReturnType<typeof setTimeout> | undefined;
+  private at = Number.POSITIVE_INFINITY;
+  private readonly fire: (now: number) => void;
+  private readonly keepAlive: boolean;
+
+  /**
+   * @param fire called with the current time when the deadline passes
+   * @param keepAlive whether a pending timer keeps the process alive
+   *   (servers: yes; idle client pools: no)
+   */
+  constructor(fire: (now: number) => void, keepAlive = true) {
+    this.fire = fire;
+    this.keepAlive = keepAlive;
+  }
+
+  /** Arms for `deadline` (monotonic ms), or disarms when it is `null`. */
+  arm(deadline: number | null): void {
+    if (deadline === null) {
+      this.clear();
+      return;
+    }
+    if (deadline === this.at) return;
+    this.clear();
+    this.at = deadline;
+    this.handle = setTimeout(this.onTimeout, Math.max(0, Math.ceil(deadline - now())));
+    if (!this.keepAlive) unref(this.handle);
+  }
+
+  clear(): void {
+    if (this.handle !== undefined) clearTimeout(this.handle);
+    this.handle = undefined;
+    this.at = Number.POSITIVE_INFINITY;
+  }
+
+  private readonly onTimeout = (): void => {
+    this.handle = undefined;
+    this.at = Number.POSITIVE_INFINITY;
+    this.fire(now());
+  };
+}
+
+/** Lets the process exit while the timer is pending (Node and Bun timers have `unref`). */
+function unref(handle: unknown): void {
+  if (typeof handle === "object" && handle !== null && "unref" in handle) {
+    (handle as { unref(): void }).unref();
+  }
+}

@@ -1,0 +1,12 @@
+export type * from "./api.ts";
+export { DeadlineTimer, now } from "./clock.ts";
+export { Listeners } from "./listeners.ts";
+export type * from "./socket-layer.ts";
+export {
+  fromWebResponse,
+  type ResponseParts,
+  requestUrl,
+  toBytes,
+  toHeaders,
+  toWebRequest,
+} from "./web.ts";

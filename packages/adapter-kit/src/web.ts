@@ -1,0 +1,103 @@
+/**
+ * Between core's messages and the Web-standard `Request`/`Response`
+ * (Fetch Standard). Only translation happens here; every HTTP decision —
+ * framing, persistence, validity — was made by core.
+ */
+import type { RequestHead } from "@tether/core";
+
+const utf8 = new TextEncoder();
+
+/** Methods whose Web `Request` may not carry a body (Fetch Standard). */
+const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * The URL a request addresses (RFC 9112 §3.3): the absolute-form target as
+ * is; otherwise `http://` + Host + origin-form target. Authority-form
+ * (CONNECT) and asterisk-form (OPTIONS *) map to the authority's root.
+ */
+export function requestUrl(head: RequestHead, fallbackHost: string): string {
+  switch (head.targetForm) {
+    case "absolute":
+      return head.target;
+    case "authority":
+      return `http://${head.target}/`;
+    default: {
+      const host = head.fields.get("host") || fallbackHost;
+      const path = head.targetForm === "asterisk" ? "/" : head.target;
+      return `http://${host}${path}`;
+    }
+  }
+}
+
+/** Builds a Web `Headers` from field lines (names keep their case in `raw` only). */
+export function toHeaders(raw: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  return headers;
+}
+
+/**
+ * Builds the Web `Request` for a request head. `body` is `null` when the
+ * request has none; a GET or HEAD body (allowed by HTTP, refused by the
+ * Fetch Standard) is not exposed.
+ */
+export function toWebRequest(
+  head: RequestHead,
+  body: ReadableStream<Uint8Array> | null,
+  fallbackHost: string,
+  signal?: AbortSignal,
+): Request {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: head.method,
+    headers: toHeaders(head.fields.raw),
+  };
+  if (signal !== undefined) init.signal = signal;
+  if (body !== null && !NO_BODY_METHODS.has(head.method)) {
+    init.body = body;
+    init.duplex = "half";
+  }
+  return new Request(requestUrl(head, fallbackHost), init);
+}
+
+/** A Web `Response` taken apart for core's serializer. */
+export interface ResponseParts {
+  readonly status: number;
+  readonly reason: string;
+  /** Flat `[name, value, …]` without Content-Length/Transfer-Encoding (core adds framing). */
+  readonly fields: string[];
+  /** The Content-Length the handler declared, if any. */
+  readonly declaredLength: number | undefined;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * Takes a Web `Response` apart. Framing fields are removed: core chooses the
+ * framing (RFC 9112 §6), keeping a declared Content-Length as the length.
+ */
+export function fromWebResponse(response: Response): ResponseParts {
+  const fields: string[] = [];
+  let declaredLength: number | undefined;
+  for (const [name, value] of response.headers) {
+    if (name === "content-length") {
+      const n = Number(value);
+      if (Number.isSafeInteger(n) && n >= 0) declaredLength = n;
+      continue;
+    }
+    if (name === "transfer-encoding") continue;
+    if (name === "set-cookie") continue; // added one per line below
+    fields.push(name, value);
+  }
+  for (const cookie of response.headers.getSetCookie()) fields.push("set-cookie", cookie);
+  return {
+    status: response.status,
+    reason: response.statusText,
+    fields,
+    declaredLength,
+    body: response.body,
+  };
+}
+
+/** Encodes a string or passes bytes through. */
+export function toBytes(body: Uint8Array | string): Uint8Array {
+  return typeof body === "string" ? utf8.encode(body) : body;
+}

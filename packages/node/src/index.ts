@@ -1,0 +1,6 @@
+/**
+ * `@tether/node`: Tether on Node.js.
+ *
+ * @packageDocumentation
+ */
+export { nodeSocketLayer } from "./socket-layer.ts";
