@@ -1,6 +1,7 @@
 export type * from "./api.ts";
 export { DeadlineTimer, now } from "./clock.ts";
 export { Listeners } from "./listeners.ts";
+export { createServe } from "./server.ts";
 export type * from "./socket-layer.ts";
 export {
   fromWebResponse,

@@ -72,6 +72,11 @@ export interface SocketLayer {
   /** Name of the runtime, for events and reports ("node", "bun", "deno"). */
   readonly runtime: string;
   /**
+   * The runtime reuses the buffer it passes to `data` once the callback
+   * returns (so bytes kept longer must be copied). False on Node.
+   */
+  readonly reusesReadBuffers: boolean;
+  /**
    * Listens; `accept` is called for each new connection and returns the
    * handlers for it (their `open` is called right away).
    */

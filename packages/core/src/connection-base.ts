@@ -90,8 +90,11 @@ export abstract class ConnectionBase {
 
   /** Ends our current outgoing message (with trailers, for chunked bodies). */
   sendEnd(trailers?: OutgoingFields): Uint8Array[] {
-    this.writerStep("end");
+    // Check first, change after: a refused end (a short body, bad trailers)
+    // leaves the message open, so the caller can still complete it.
+    const next = nextWriterState(this.writer, "end");
     const out = (this.encoder as BodyEncoder).finish(trailers);
+    this.writer = next;
     this.encoder = null;
     this.outgoingMessageDone();
     return out;

@@ -86,6 +86,27 @@ export class ServerConnection extends ConnectionBase {
     return this.answered;
   }
 
+  /** A request body is being read (its request has come, its end has not). */
+  get readingBody(): boolean {
+    return this.reading !== null && !this.readingStopped;
+  }
+
+  /**
+   * Part of a request head is held and the connection is waiting for the
+   * rest of it (not paused by the read-ahead limit): the window a
+   * header-read timeout covers.
+   */
+  get headInProgress(): boolean {
+    return (
+      this.reading === null &&
+      !this.readingStopped &&
+      this.state === "open" &&
+      this.pending.length < this.maxPipelined &&
+      this.parser.state === "idle" &&
+      this.parser.buffered > 0
+    );
+  }
+
   /**
    * The next event, or `null` when more bytes are needed, when the read-ahead
    * limit is reached (pipelined requests wait for their responses), or when
@@ -217,20 +238,10 @@ export class ServerConnection extends ConnectionBase {
       if (!ex.requestEnded) {
         throw new UsageError("INVALID_STATE", "read the whole request before switching protocols");
       }
-      ex.switching = true;
-    } else if (ex.switchRequested && this.parser.state === "awaiting-switch") {
-      // The switch is refused: the bytes that follow are HTTP again.
-      this.parser.resume();
     }
     const fields = Fields.from(head.fields ?? []);
     const reason = this.closeReasonFor(ex, fields, framing);
     if (reason !== null) {
-      this.endPersistence(reason);
-      // Later pipelined requests are dropped unanswered (RFC 9112 §9.6); the
-      // client retries them on another connection (§9.3.1).
-      this.pending.length = 1;
-      this.reading = null;
-      this.readingStopped = true;
       if (framing.kind !== "tunnel" && !fields.hasToken("connection", "close")) {
         fields.append("Connection", "close");
       }
@@ -244,7 +255,22 @@ export class ServerConnection extends ConnectionBase {
       const hint = Number.isFinite(left) ? { ...this.advertise, max: left } : this.advertise;
       fields.append("Keep-Alive", formatKeepAlive(hint));
     }
+    // Serialize before changing any state: a head the serializer refuses
+    // (a bad field, a 101 without Upgrade) leaves the exchange unanswered.
     const bytes = serializeResponseHead({ ...head, version: "1.1", fields }, framing);
+    if (framing.kind === "tunnel") ex.switching = true;
+    else if (ex.switchRequested && this.parser.state === "awaiting-switch") {
+      // The switch is refused: the bytes that follow are HTTP again.
+      this.parser.resume();
+    }
+    if (reason !== null) {
+      this.endPersistence(reason);
+      // Later pipelined requests are dropped unanswered (RFC 9112 §9.6); the
+      // client retries them on another connection (§9.3.1).
+      this.pending.length = 1;
+      this.reading = null;
+      this.readingStopped = true;
+    }
     ex.responseStarted = true;
     this.startOutgoing(framing, reason !== null);
     return bytes;

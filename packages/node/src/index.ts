@@ -1,6 +1,14 @@
 /**
- * `@tether/node`: Tether on Node.js.
+ * @tether/node — Tether on Node.js, over `node:net`.
  *
- * @packageDocumentation
+ * The same API on Node, Bun and Deno: `serve()` and `createClient()` come
+ * from @tether/adapter-kit, run over this package's socket layer.
  */
+import { createServe } from "@tether/adapter-kit";
+import { nodeSocketLayer } from "./socket-layer.ts";
+
+export type * from "@tether/adapter-kit";
 export { nodeSocketLayer } from "./socket-layer.ts";
+
+/** Starts an HTTP/1.1 server. See {@link ServeOptions}. */
+export const serve = createServe(nodeSocketLayer);

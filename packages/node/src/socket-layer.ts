@@ -136,6 +136,7 @@ function bare(hostname: string): string {
 /** {@link SocketLayer} over `node:net` (Node.js 20 and newer). */
 export const nodeSocketLayer: SocketLayer = {
   runtime: "node",
+  reusesReadBuffers: false,
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     return new Promise((resolve, reject) => {

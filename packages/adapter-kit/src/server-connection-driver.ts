@@ -1,0 +1,251 @@
+/**
+ * Runs one core {@link ServerSession} over one {@link RawSocket}: feeds it
+ * the socket's happenings with the time, carries out its actions, arms its
+ * timer, and hands its requests to the application in order. Every HTTP
+ * decision is the session's; this file only moves bytes, time and events.
+ */
+import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
+import type { ConnectionEvent, RequestInfo } from "./api.ts";
+import { DeadlineTimer, now } from "./clock.ts";
+import type { Listeners } from "./listeners.ts";
+import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
+import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
+
+/** What a connection driver needs from its server. */
+export interface DriverHost {
+  /** Admits a new connection (per-client cap, shutdown) or refuses it. */
+  admit(address: string, driver: ServerConnectionDriver): ServerSession | string;
+  /** Starts the application's handling of a request. */
+  dispatch(exchange: ServerExchange): void;
+  /** A connection closed. */
+  closed(driver: ServerConnectionDriver): void;
+  readonly events: Listeners<ConnectionEvent>;
+  /** The layer hands out buffers it will reuse: copy what outlives a callback. */
+  readonly copyReads: boolean;
+}
+
+/** One accepted connection. See the module comment. */
+export class ServerConnectionDriver implements SocketHandlers {
+  private socket: RawSocket | null = null;
+  private session: ServerSession | null = null;
+  private readonly host: DriverHost;
+  private readonly timer: DeadlineTimer;
+  readonly queue: ResponseQueue;
+  /** The exchange whose request body is being read. */
+  private reading: ServerExchange | null = null;
+  private running = false;
+  private again = false;
+  /** The socket refused more data; waiting for `drain`. */
+  private blocked = false;
+  /** Bytes were written since the session was last told they went through. */
+  private unflushed = false;
+  private drainWaiters: (() => void)[] = [];
+  /** A request body stream is full: events wait until it is read. */
+  private bodyFull = false;
+  private closedOnce = false;
+
+  constructor(host: DriverHost) {
+    this.host = host;
+    this.timer = new DeadlineTimer(this.onTimer);
+    this.queue = new ResponseQueue(this);
+  }
+
+  /** The session's socket id (its connection id). */
+  get id(): number {
+    return this.session?.socket ?? 0;
+  }
+
+  /** Facts for {@link RequestInfo}. */
+  info(requestNumber: number): RequestInfo {
+    const s = this.socket as RawSocket;
+    return {
+      remoteAddress: s.remoteAddress,
+      remotePort: s.remotePort,
+      connection: this.id,
+      requestNumber,
+    };
+  }
+
+  // --- socket side -------------------------------------------------------------
+
+  open(socket: RawSocket): void {
+    this.socket = socket;
+    const admitted = this.host.admit(socket.remoteAddress, this);
+    if (typeof admitted === "string") {
+      if (this.host.events.active) {
+        this.host.events.emit({
+          type: "connection-refused",
+          remoteAddress: socket.remoteAddress,
+          reason: admitted,
+        });
+      }
+      socket.close();
+      return;
+    }
+    this.session = admitted;
+    if (this.host.events.active) {
+      this.host.events.emit({ type: "connection-opened", connection: admitted.socket });
+    }
+    this.run();
+  }
+
+  data(bytes: Uint8Array): void {
+    const session = this.session;
+    if (session === null) return;
+    session.received(this.host.copyReads ? bytes.slice() : bytes, now());
+    this.run();
+  }
+
+  end(): void {
+    this.session?.peerEnded(now());
+    this.run();
+  }
+
+  drain(): void {
+    this.blocked = false;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+    this.run();
+  }
+
+  close(): void {
+    if (this.closedOnce) return;
+    this.closedOnce = true;
+    this.timer.clear();
+    const session = this.session;
+    if (session !== null && session.state !== "closed") {
+      session.abort("transport-error", now());
+      this.run();
+    }
+    this.queue.abortAll();
+    this.blocked = false;
+    for (const w of this.drainWaiters.splice(0)) w();
+    this.host.closed(this);
+  }
+
+  // --- application side (used by the exchanges) ----------------------------------
+
+  /** The session, for the exchanges to answer through. Null once refused. */
+  get current(): ServerSession | null {
+    return this.session;
+  }
+
+  /** Resolves when the socket can take more bytes. */
+  whenWritable(): Promise<void> {
+    if (!this.blocked || this.closedOnce) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** A request body stream has room again: deliver the events held back. */
+  bodyDrained(): void {
+    if (!this.bodyFull) return;
+    this.bodyFull = false;
+    this.run();
+  }
+
+  /** Time for {@link ServerSession} calls. */
+  now(): number {
+    return now();
+  }
+
+  /**
+   * Carries out everything the session wants now: actions, then events,
+   * then the timer. Re-entrant calls (an answer given synchronously inside
+   * a handler) are folded into the running loop.
+   */
+  run(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const session = this.session;
+    if (session === null) return;
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        this.execute(session.takeActions());
+        if (this.unflushed && !this.blocked) {
+          // Everything written went through: tell the session (its idle timer
+          // and graceful close wait for it).
+          this.unflushed = false;
+          session.writable(now());
+          this.again = true;
+        }
+        if (!this.bodyFull) this.deliver(session.takeEvents());
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+    if (!this.closedOnce) this.timer.arm(session.nextDeadline());
+  }
+
+  // --- internals -------------------------------------------------------------------
+
+  private execute(actions: SocketAction[]): void {
+    const socket = this.socket as RawSocket;
+    for (const a of actions) {
+      switch (a.type) {
+        case "write":
+          this.unflushed = true;
+          if (!socket.write(a.data)) this.blocked = true;
+          break;
+        case "shutdown-write":
+          socket.shutdownWrite();
+          break;
+        case "close":
+          socket.close();
+          break;
+        case "pause-read":
+          socket.pauseRead();
+          break;
+        case "resume-read":
+          socket.resumeRead();
+          break;
+        case "connect":
+          break; // never asked of a server
+      }
+    }
+  }
+
+  private deliver(events: SessionEvent[]): void {
+    for (const ev of events) {
+      switch (ev.type) {
+        case "request": {
+          const ex = this.queue.add(ev.id, ev.head, ev.framing, this.info(ev.id));
+          if (ev.framing.kind === "none") ex.endBody(null);
+          else this.reading = ex;
+          this.host.dispatch(ex);
+          break;
+        }
+        case "data":
+          if (this.reading !== null && !this.reading.pushBody(ev.data)) this.bodyFull = true;
+          break;
+        case "end":
+          this.reading?.endBody(ev.trailers);
+          this.reading = null;
+          break;
+        case "close":
+          this.reading?.failBody();
+          this.reading = null;
+          this.queue.abortAll();
+          if (this.host.events.active) {
+            this.host.events.emit({
+              type: "connection-closed",
+              connection: this.id,
+              reason: ev.reason,
+            });
+          }
+          break;
+        default:
+          break; // errors are answered by the session; peer-closed needs nothing
+      }
+    }
+  }
+
+  private readonly onTimer = (t: number): void => {
+    this.session?.tick(t);
+    this.run();
+  };
+}

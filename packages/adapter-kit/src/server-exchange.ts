@@ -1,0 +1,241 @@
+/**
+ * One request on a server connection and its answer. Handlers may finish
+ * in any order (pipelining, RFC 9112 §9.3.2); the {@link ResponseQueue}
+ * writes their answers strictly in the order the requests arrived.
+ */
+import type { BodyFraming, Fields, RequestHead, ServerSession } from "@tether/core";
+import type { RawResponseWriter, RequestInfo } from "./api.ts";
+import { type FieldInit, StreamWriter, writeComplete, writeWeb } from "./response-writer.ts";
+import type { ServerConnectionDriver } from "./server-connection-driver.ts";
+import { toBytes } from "./web.ts";
+
+/** Body bytes a request stream holds before reading from the socket pauses. */
+const BODY_HIGH_WATER = 64 * 1024;
+
+/** A request, its body as it arrives, and the means to answer it. */
+export class ServerExchange {
+  readonly id: number;
+  readonly head: RequestHead;
+  readonly framing: BodyFraming;
+  readonly info: RequestInfo;
+  private readonly controller = new AbortController();
+  private readonly driver: ServerConnectionDriver;
+  private readonly queue: ResponseQueue;
+  /** Body chunks not yet handed to a reader. */
+  private chunks: Uint8Array[] = [];
+  private bodyDone = false;
+  private bodyFailed = false;
+  private streamController: ReadableStreamDefaultController<Uint8Array> | null = null;
+  private bodyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** The answer, waiting for this exchange's turn. */
+  private answer: ((session: ServerSession) => Promise<void> | void) | null = null;
+  /** The answer has been fully written (or can no longer be). */
+  settled = false;
+  started = false;
+
+  constructor(
+    driver: ServerConnectionDriver,
+    queue: ResponseQueue,
+    id: number,
+    head: RequestHead,
+    framing: BodyFraming,
+    info: RequestInfo,
+  ) {
+    this.driver = driver;
+    this.queue = queue;
+    this.id = id;
+    this.head = head;
+    this.framing = framing;
+    this.info = info;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  // --- the request body ------------------------------------------------------------
+
+  /** Adds body bytes; false when the reader is behind (back-pressure). */
+  pushBody(data: Uint8Array): boolean {
+    if (this.settled) return true; // answered already: the rest is discarded
+    const sc = this.streamController;
+    if (sc !== null) {
+      sc.enqueue(data);
+      return (sc.desiredSize ?? 1) > 0;
+    }
+    this.chunks.push(data);
+    return true;
+  }
+
+  endBody(_trailers: Fields | null): void {
+    this.bodyDone = true;
+    this.streamController?.close();
+    for (const w of this.bodyWaiters.splice(0)) w.resolve();
+  }
+
+  failBody(): void {
+    if (this.bodyDone) return;
+    this.bodyFailed = true;
+    this.bodyDone = true;
+    const error = new Error("the connection closed before the request body ended");
+    this.streamController?.error(error);
+    for (const w of this.bodyWaiters.splice(0)) w.reject(error);
+  }
+
+  /** The whole body, once it has arrived. */
+  async body(): Promise<Uint8Array> {
+    if (!this.bodyDone) {
+      await new Promise<void>((resolve, reject) => this.bodyWaiters.push({ resolve, reject }));
+    }
+    if (this.bodyFailed) throw new Error("the connection closed before the request body ended");
+    const chunks = this.chunks;
+    this.chunks = [];
+    if (chunks.length === 1) return chunks[0] as Uint8Array;
+    let size = 0;
+    for (const c of chunks) size += c.length;
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** The body as a stream with back-pressure, or null when the request has none. */
+  stream(): ReadableStream<Uint8Array> | null {
+    if (this.framing.kind === "none") return null;
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.streamController = controller;
+          for (const c of this.chunks.splice(0)) controller.enqueue(c);
+          if (this.bodyFailed) controller.error(new Error("connection closed"));
+          else if (this.bodyDone) controller.close();
+        },
+        pull: () => this.driver.bodyDrained(),
+        cancel: () => {
+          this.streamController = null;
+          this.driver.bodyDrained();
+        },
+      },
+      { highWaterMark: BODY_HIGH_WATER, size: (chunk) => chunk.length },
+    );
+  }
+
+  // --- the answer --------------------------------------------------------------------
+
+  /** Answers with a complete body. */
+  respond(status: number, fields?: FieldInit, body?: Uint8Array | string): void {
+    const bytes = body === undefined ? undefined : toBytes(body);
+    this.setAnswer((session) => writeComplete(this, session, status, fields, bytes));
+  }
+
+  /** Starts a streamed answer. */
+  streamAnswer(status: number, fields?: FieldInit, bodyLength?: number | null): RawResponseWriter {
+    const writer = new StreamWriter(this);
+    this.setAnswer((session) => writer.start(session, status, fields, bodyLength));
+    return writer;
+  }
+
+  /** Answers with a Web `Response`. */
+  respondWeb(response: Response): void {
+    this.setAnswer((session) => writeWeb(this, session, response));
+  }
+
+  /** The handler failed: a 500 if nothing was sent yet, else the connection is cut. */
+  fail(): void {
+    if (this.answer === null && !this.started) {
+      this.respond(500, [["content-type", "text/plain"]], "Internal Server Error\n");
+      return;
+    }
+    this.driver.current?.abort("aborted", this.driver.now());
+    this.driver.run();
+  }
+
+  /** The connection closed: stop everything. */
+  abort(): void {
+    this.settled = true;
+    this.failBody();
+    this.controller.abort();
+  }
+
+  /** Runs the answer (called by the queue when it is this exchange's turn). */
+  async write(): Promise<void> {
+    const answer = this.answer as (session: ServerSession) => Promise<void> | void;
+    this.started = true;
+    try {
+      const session = this.session();
+      if (session !== null) await answer(session);
+    } catch {
+      // The connection closed under us (SEND_AFTER_CLOSE) or the body stream
+      // failed: cut the connection, framing is lost.
+      if (!this.settled) this.driver.current?.abort("aborted", this.driver.now());
+    }
+    this.settled = true;
+    this.driver.run();
+  }
+
+  /** The session while it can still take this answer. */
+  session(): ServerSession | null {
+    const s = this.driver.current;
+    return s === null || this.signal.aborted || s.state !== "open" ? null : s;
+  }
+
+  /** Waits until the socket takes more bytes. */
+  writable(): Promise<void> {
+    this.driver.run();
+    return this.driver.whenWritable();
+  }
+
+  /** An answer has been given (it may wait for earlier exchanges). */
+  get hasAnswer(): boolean {
+    return this.answer !== null;
+  }
+
+  /** Time for session calls. */
+  now(): number {
+    return this.driver.now();
+  }
+
+  private setAnswer(answer: (session: ServerSession) => Promise<void> | void): void {
+    if (this.answer !== null || this.settled) return; // answered twice: ignore
+    this.answer = answer;
+    this.queue.ready();
+  }
+}
+
+/** The answers of one connection, written strictly in request order. */
+export class ResponseQueue {
+  private readonly driver: ServerConnectionDriver;
+  private readonly order: ServerExchange[] = [];
+  private writing = false;
+
+  constructor(driver: ServerConnectionDriver) {
+    this.driver = driver;
+  }
+
+  add(id: number, head: RequestHead, framing: BodyFraming, info: RequestInfo): ServerExchange {
+    const ex = new ServerExchange(this.driver, this, id, head, framing, info);
+    this.order.push(ex);
+    return ex;
+  }
+
+  /** An answer was given: write it if it is the oldest one owed. */
+  ready(): void {
+    if (this.writing) return;
+    const ex = this.order[0];
+    if (ex === undefined || !ex.hasAnswer) return;
+    this.writing = true;
+    void ex.write().then(() => {
+      this.order.shift();
+      this.writing = false;
+      this.ready();
+    });
+  }
+
+  /** The connection closed: every exchange still here is abandoned. */
+  abortAll(): void {
+    for (const ex of this.order.splice(0)) ex.abort();
+  }
+}

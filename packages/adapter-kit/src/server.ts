@@ -1,0 +1,185 @@
+/**
+ * `serve()` for any runtime: core's {@link ServerPolicy} (admission,
+ * per-connection policy, graceful shutdown) over a runtime's
+ * {@link SocketLayer}, with a Web-standard or a low-level handler.
+ */
+import { ServerPolicy, type ServerSession } from "@tether/core";
+import type {
+  ConnectionEvent,
+  FetchHandler,
+  RawExchange,
+  RawHandler,
+  Serve,
+  ServeOptions,
+  TetherServer,
+} from "./api.ts";
+import { now } from "./clock.ts";
+import { Listeners } from "./listeners.ts";
+import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
+import type { ServerExchange } from "./server-exchange.ts";
+import type { SocketLayer } from "./socket-layer.ts";
+import { toWebRequest } from "./web.ts";
+
+/** Bodies larger than this are refused with 413 unless `limits.maxBodyBytes` says otherwise. */
+const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
+
+/** Builds the `serve()` of a runtime from its socket layer. */
+export function createServe(layer: SocketLayer): Serve {
+  return async (options: ServeOptions): Promise<TetherServer> => {
+    const server = new Server(layer, options);
+    await server.listen();
+    return server;
+  };
+}
+
+class Server implements TetherServer, DriverHost {
+  readonly events = new Listeners<ConnectionEvent>();
+  readonly copyReads: boolean;
+  private readonly layer: SocketLayer;
+  private readonly options: ServeOptions;
+  private readonly policy: ServerPolicy;
+  private readonly drivers = new Set<ServerConnectionDriver>();
+  private readonly bySession = new Map<ServerSession, ServerConnectionDriver>();
+  private readonly handle: (ex: ServerExchange) => void;
+  private listener: { hostname: string; port: number; close(): Promise<void> } | null = null;
+  private drainedWaiters: (() => void)[] = [];
+  private fallbackHost = "localhost";
+
+  constructor(layer: SocketLayer, options: ServeOptions) {
+    if ((options.fetch === undefined) === (options.handler === undefined)) {
+      throw new TypeError("serve() needs exactly one of `fetch` and `handler`");
+    }
+    this.layer = layer;
+    this.options = options;
+    this.copyReads = layer.reusesReadBuffers;
+    this.policy = new ServerPolicy({
+      ...(options.keepAliveTimeoutMs !== undefined
+        ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs }
+        : {}),
+      ...(options.advertiseKeepAlive !== undefined
+        ? { advertiseKeepAlive: options.advertiseKeepAlive }
+        : {}),
+      ...(options.maxRequestsPerConnection !== undefined
+        ? { maxRequestsPerConnection: options.maxRequestsPerConnection }
+        : {}),
+      ...(options.headersTimeoutMs !== undefined
+        ? { headersTimeoutMs: options.headersTimeoutMs }
+        : {}),
+      ...(options.maxConnectionsPerClient !== undefined
+        ? { maxConnectionsPerClient: options.maxConnectionsPerClient }
+        : {}),
+      ...(options.maxPipelinedRequests !== undefined
+        ? { maxPipelinedRequests: options.maxPipelinedRequests }
+        : {}),
+      limits: { maxBodyBytes: DEFAULT_MAX_BODY, ...options.limits },
+    });
+    this.handle =
+      options.fetch !== undefined
+        ? this.fetchHandler(options.fetch)
+        : this.rawHandler(options.handler as RawHandler);
+  }
+
+  get hostname(): string {
+    return this.listener?.hostname ?? "";
+  }
+
+  get port(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  get url(): string {
+    const h = this.hostname.includes(":") ? `[${this.hostname}]` : this.hostname;
+    return `http://${h}:${this.port}`;
+  }
+
+  async listen(): Promise<void> {
+    this.listener = await this.layer.listen(
+      { hostname: this.options.hostname ?? "0.0.0.0", port: this.options.port ?? 0 },
+      () => {
+        const driver = new ServerConnectionDriver(this);
+        this.drivers.add(driver);
+        return driver;
+      },
+    );
+    this.fallbackHost = `${this.hostname}:${this.port}`;
+  }
+
+  on(listener: (event: ConnectionEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  async close(): Promise<void> {
+    const listener = this.listener;
+    const stopped = listener?.close();
+    for (const session of this.policy.shutdown(now())) this.bySession.get(session)?.run();
+    if (this.drivers.size > 0) {
+      await new Promise<void>((resolve) => this.drainedWaiters.push(resolve));
+    }
+    await stopped;
+  }
+
+  // --- DriverHost -----------------------------------------------------------------
+
+  admit(address: string, driver: ServerConnectionDriver): ServerSession | string {
+    const result = this.policy.accept(address, now());
+    if (!result.accept) return result.reason;
+    this.bySession.set(result.session, driver);
+    return result.session;
+  }
+
+  dispatch(exchange: ServerExchange): void {
+    this.handle(exchange);
+  }
+
+  closed(driver: ServerConnectionDriver): void {
+    this.drivers.delete(driver);
+    if (driver.current !== null) this.bySession.delete(driver.current);
+    if (this.drivers.size === 0) for (const w of this.drainedWaiters.splice(0)) w();
+  }
+
+  // --- handlers --------------------------------------------------------------------
+
+  private fetchHandler(fetch: FetchHandler): (ex: ServerExchange) => void {
+    return (ex) => {
+      let response: Response | Promise<Response>;
+      try {
+        const request = toWebRequest(ex.head, ex.stream(), this.fallbackHost, ex.signal);
+        response = fetch(request, ex.info);
+      } catch (error) {
+        this.failed(ex, error);
+        return;
+      }
+      if (response instanceof Response) ex.respondWeb(response);
+      else {
+        response.then(
+          (r) => ex.respondWeb(r),
+          (error: unknown) => this.failed(ex, error),
+        );
+      }
+    };
+  }
+
+  private rawHandler(handler: RawHandler): (ex: ServerExchange) => void {
+    return (ex) => {
+      const exchange: RawExchange = {
+        head: ex.head,
+        info: ex.info,
+        signal: ex.signal,
+        body: () => ex.body(),
+        respond: (status, fields, body) => ex.respond(status, fields, body),
+        stream: (status, fields, bodyLength) => ex.streamAnswer(status, fields, bodyLength),
+      };
+      try {
+        const done = handler(exchange);
+        if (done instanceof Promise) done.catch((error: unknown) => this.failed(ex, error));
+      } catch (error) {
+        this.failed(ex, error);
+      }
+    };
+  }
+
+  private failed(ex: ServerExchange, error: unknown): void {
+    this.options.onError?.(error);
+    ex.fail();
+  }
+}
