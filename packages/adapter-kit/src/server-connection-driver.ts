@@ -173,7 +173,13 @@ export class ServerConnectionDriver implements SocketHandlers {
           session.writable(now());
           this.again = true;
         }
-        if (!this.bodyFull) this.deliver(session.takeEvents());
+        if (!this.bodyFull) {
+          const events = session.takeEvents();
+          if (events.length > 0) {
+            this.deliver(events);
+            this.again = true; // taking events may resume reading: more actions
+          }
+        }
       } while (this.again);
     } finally {
       this.running = false;
@@ -213,7 +219,13 @@ export class ServerConnectionDriver implements SocketHandlers {
     for (const ev of events) {
       switch (ev.type) {
         case "request": {
-          const ex = this.queue.add(ev.id, ev.head, ev.framing, this.info(ev.id));
+          const ex = this.queue.add(
+            ev.id,
+            ev.head,
+            ev.framing,
+            this.info(ev.id),
+            ev.expectContinue,
+          );
           if (ev.framing.kind === "none") ex.endBody(null);
           else this.reading = ex;
           this.host.dispatch(ex);

@@ -18,6 +18,8 @@ export class ServerExchange {
   readonly head: RequestHead;
   readonly framing: BodyFraming;
   readonly info: RequestInfo;
+  /** The client waits for `100 Continue` before sending the body (RFC 9110 §10.1.1). */
+  private awaitingContinue: boolean;
   private readonly controller = new AbortController();
   private readonly driver: ServerConnectionDriver;
   private readonly queue: ResponseQueue;
@@ -40,7 +42,9 @@ export class ServerExchange {
     head: RequestHead,
     framing: BodyFraming,
     info: RequestInfo,
+    expectContinue: boolean,
   ) {
+    this.awaitingContinue = expectContinue;
     this.driver = driver;
     this.queue = queue;
     this.id = id;
@@ -82,8 +86,29 @@ export class ServerExchange {
     for (const w of this.bodyWaiters.splice(0)) w.reject(error);
   }
 
+  /**
+   * The application wants the body: a client waiting for `100 Continue`
+   * gets it now (RFC 9110 §10.1.1), the way Node and hyper do it. Should
+   * the handler answer without reading, no 100 is sent and the session
+   * decides what happens to the unsent body.
+   */
+  private demandBody(): void {
+    if (!this.awaitingContinue) return;
+    this.awaitingContinue = false;
+    const session = this.session();
+    if (session === null || this.started || this.bodyDone) return;
+    try {
+      session.sendInformational(100, this.driver.now());
+    } catch {
+      // Not this exchange's turn to write yet (pipelined behind another
+      // response), or an HTTP/1.0 client: the client sends after its timeout.
+    }
+    this.driver.run();
+  }
+
   /** The whole body, once it has arrived. */
   async body(): Promise<Uint8Array> {
+    this.demandBody();
     if (!this.bodyDone) {
       await new Promise<void>((resolve, reject) => this.bodyWaiters.push({ resolve, reject }));
     }
@@ -113,13 +138,20 @@ export class ServerExchange {
           if (this.bodyFailed) controller.error(new Error("connection closed"));
           else if (this.bodyDone) controller.close();
         },
-        pull: () => this.driver.bodyDrained(),
+        pull: () => {
+          this.demandBody();
+          this.driver.bodyDrained();
+        },
         cancel: () => {
           this.streamController = null;
           this.driver.bodyDrained();
         },
       },
-      { highWaterMark: BODY_HIGH_WATER, size: (chunk) => chunk.length },
+      {
+        // With 100-continue pending, pull only on a real read (high-water 0).
+        highWaterMark: this.awaitingContinue ? 0 : BODY_HIGH_WATER,
+        size: (chunk) => chunk.length,
+      },
     );
   }
 
@@ -215,8 +247,14 @@ export class ResponseQueue {
     this.driver = driver;
   }
 
-  add(id: number, head: RequestHead, framing: BodyFraming, info: RequestInfo): ServerExchange {
-    const ex = new ServerExchange(this.driver, this, id, head, framing, info);
+  add(
+    id: number,
+    head: RequestHead,
+    framing: BodyFraming,
+    info: RequestInfo,
+    expectContinue: boolean,
+  ): ServerExchange {
+    const ex = new ServerExchange(this.driver, this, id, head, framing, info, expectContinue);
     this.order.push(ex);
     return ex;
   }

@@ -1,0 +1,7 @@
+import { serverCases } from "@tether/conformance";
+import { describe, it } from "vitest";
+import { serve } from "../src/index.ts";
+
+describe("server conformance on Node", () => {
+  for (const c of serverCases) it(c.name, () => c.run({ runtime: "node", serve }));
+});
