@@ -112,7 +112,7 @@ export function formatError(url: string, error: unknown): string {
   const line: ErrorLine = {
     url,
     error: { code: errorCode(error), message: errorMessage(error) },
-    attempts: numberProperty(error, "attempts"),
+    attempts: attemptsOf(error),
   };
   return JSON.stringify(line);
 }
@@ -154,10 +154,13 @@ function stringProperty(value: unknown, key: string): string | null {
   return typeof property === "string" ? property : null;
 }
 
-function numberProperty(value: unknown, key: string): number | null {
-  if (!isObject(value)) return null;
-  const property = value[key];
-  return typeof property === "number" ? property : null;
+/** Attempts made: a number, or core's `RequestError.attempts` record (`count`). */
+function attemptsOf(error: unknown): number | null {
+  if (!isObject(error)) return null;
+  const attempts = error.attempts;
+  if (typeof attempts === "number") return attempts;
+  if (isObject(attempts) && typeof attempts.count === "number") return attempts.count;
+  return null;
 }
 
 function defaultSleep(ms: number): Promise<void> {

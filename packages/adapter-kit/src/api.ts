@@ -2,7 +2,13 @@
  * The public API every runtime adapter exposes, identical on Node, Bun and
  * Deno, so that code moves between runtimes by changing one import.
  */
-import type { CloseReason, Fields, Origin, ParserLimits, RequestHead } from "@tether/core";
+import type {
+  ConnectionCloseReason,
+  Fields,
+  Origin,
+  ParserLimits,
+  RequestHead,
+} from "@tether/core";
 
 /** A Web-standard handler, as for Bun.serve, Deno.serve and Hono. */
 export type FetchHandler = (request: Request, info: RequestInfo) => Response | Promise<Response>;
@@ -188,7 +194,7 @@ export type ConnectionEvent =
   | {
       readonly type: "connection-closed";
       readonly connection: number;
-      readonly reason: CloseReason;
+      readonly reason: ConnectionCloseReason;
     }
   | {
       readonly type: "request-retried";

@@ -17,6 +17,7 @@ export class DeadlineTimer {
   private at = Number.POSITIVE_INFINITY;
   private readonly fire: (now: number) => void;
   private readonly keepAlive: boolean;
+  private armedKeepAlive = true;
 
   /**
    * @param fire called with the current time when the deadline passes
@@ -28,17 +29,22 @@ export class DeadlineTimer {
     this.keepAlive = keepAlive;
   }
 
-  /** Arms for `deadline` (monotonic ms), or disarms when it is `null`. */
-  arm(deadline: number | null): void {
+  /**
+   * Arms for `deadline` (monotonic ms), or disarms when it is `null`.
+   * `keepAlive` overrides the constructor's choice for this arming (a client
+   * keeps the process alive while requests wait, not for idle sockets).
+   */
+  arm(deadline: number | null, keepAlive = this.keepAlive): void {
     if (deadline === null) {
       this.clear();
       return;
     }
-    if (deadline === this.at) return;
+    if (deadline === this.at && keepAlive === this.armedKeepAlive) return;
     this.clear();
     this.at = deadline;
+    this.armedKeepAlive = keepAlive;
     this.handle = setTimeout(this.onTimeout, Math.max(0, Math.ceil(deadline - now())));
-    if (!this.keepAlive) unref(this.handle);
+    if (!keepAlive) unref(this.handle);
   }
 
   clear(): void {

@@ -1,4 +1,5 @@
 export type * from "./api.ts";
+export { createClientFactory } from "./client.ts";
 export { DeadlineTimer, now } from "./clock.ts";
 export { Listeners } from "./listeners.ts";
 export { createServe } from "./server.ts";

@@ -66,8 +66,18 @@ export type ParseEvent =
       readonly type: "response";
       readonly head: ResponseHead;
       readonly framing: BodyFraming;
-      /** A 1xx interim response: another head follows for the same request. */
+      /**
+       * A 1xx interim response: another head follows for the same request.
+       * An interim response has no body and no `end` event.
+       */
       readonly interim: boolean;
+      /**
+       * The framing was suspect although the body is delimited (Transfer-Encoding
+       * together with Content-Length, RFC 9112 §6.3 item 3; Transfer-Encoding in
+       * HTTP/1.0, §6.1): the connection must close after this message.
+       * `MessageParser` always sets it; optional for hand-made events.
+       */
+      readonly closeAfter?: boolean;
     }
   /** A piece of body, already de-chunked. May alias the bytes that were fed. */
   | { readonly type: "data"; readonly data: Uint8Array }

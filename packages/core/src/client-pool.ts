@@ -1,0 +1,274 @@
+/**
+ * The client connection pool, sans-I/O: it decides which request goes on
+ * which connection, when connections open, are reused, retire and close,
+ * and when a failed request is sent again. It never touches a socket or a
+ * clock. Inputs are calls (`request`, `connected`, `received`, `peerEnded`,
+ * `reset`, `tick` …, each with the current time); outputs are
+ * {@link SocketAction}s for the adapter and {@link PoolEvent}s for the
+ * caller, taken with `takeActions()` / `takeEvents()`.
+ *
+ * The rules, each in its own module:
+ * - caps and the FIFO queue, idle connections most recently used first: origin-pool.ts
+ * - reuse and retirement: keep-alive.ts (`clientIdleDeadline`), pooled-connection.ts
+ * - pipelining: pipelining.ts; retries: retry.ts; errors: attempt-failure.ts
+ * - proxies: proxy.ts
+ *
+ * Stale connections: a request is put on a connection only inside one of
+ * these calls, after every input already received has been applied, so a
+ * close, reset or stray byte that arrived while the connection was idle
+ * retires it before anything is written on it (RFC 9112 §9.3.1). A close
+ * that crosses our write is the stale-connection race; retry.ts row 6
+ * covers it.
+ *
+ * Sockets: the pool sends exactly one `close` for every socket it asked to
+ * `connect`, except when the adapter reported `connectFailed` and when a
+ * `switched` event hands the socket to the caller. An adapter treats a
+ * `close` of a socket that already failed as a no-op.
+ */
+import { attemptError } from "./attempt-failure.ts";
+import { UsageError } from "./errors.ts";
+import type { OutgoingFields } from "./outgoing-fields.ts";
+import type { PoolEvent, PoolOptions, PoolRequest, PoolStats } from "./pool-events.ts";
+import { resolvePoolOptions } from "./pool-options.ts";
+import { checkStreamChunk, checkStreamEnd, type PoolEntry, prepareEntry } from "./pool-request.ts";
+import { becomeIdle, drain } from "./pool-responses.ts";
+import { dispatch, pump } from "./pool-scheduler.ts";
+import { PoolState } from "./pool-state.ts";
+import type { SocketAction, SocketId } from "./socket-actions.ts";
+
+/** See the module comment. */
+export class ClientPool {
+  private readonly s: PoolState;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.s = new PoolState(resolvePoolOptions(options));
+  }
+
+  // --- the caller's side ----------------------------------------------------
+
+  /**
+   * Adds a request and returns its id. Throws a {@link UsageError} for a
+   * request that could never be sent (bad method, target or field).
+   */
+  request(req: PoolRequest, now: number): number {
+    if (this.closed) throw new UsageError("INVALID_STATE", "the pool is closed");
+    this.s.at(now);
+    const e = prepareEntry(this.nextId, req, this.s.opt.proxy, this.s.opt.http10);
+    this.nextId++;
+    this.s.live.set(e.id, e);
+    this.s.originOf(e.route).enqueue(e);
+    pump(this.s);
+    if (!e.settled && e.conn === null && e.opening === null) {
+      this.s.events.push({ type: "request-queued", id: e.id });
+    }
+    return e.id;
+  }
+
+  /** Body data of a request whose body is `{ stream: true }`. */
+  writeBody(id: number, chunk: Uint8Array): void {
+    const e = this.s.live.get(id);
+    if (e === undefined || e.discard) return;
+    checkStreamChunk(e, chunk);
+    const conn = e.conn;
+    if (conn !== null && conn.writing === e) {
+      if (chunk.length > 0) e.bodyWritten = true;
+      this.s.write(conn, conn.http.sendData(chunk));
+    } else e.chunks.push(chunk);
+  }
+
+  /** Ends a streamed body (with trailers, when chunked: RFC 9112 §7.1.2). */
+  endBody(id: number, trailers?: OutgoingFields): void {
+    const e = this.s.live.get(id);
+    if (e === undefined || e.discard) return;
+    checkStreamEnd(e, trailers);
+    e.streamEnded = true;
+    e.trailers = trailers;
+    const conn = e.conn;
+    if (conn !== null && conn.writing === e) {
+      this.s.write(conn, conn.http.sendEnd(trailers));
+      conn.writing = null;
+      if (conn.inFlight[0] === e) e.headersDeadline = this.s.now + this.s.opt.headersTimeoutMs;
+      pump(this.s);
+    }
+  }
+
+  /**
+   * Cancels a request: it ends with `CANCELLED`. A request being written or
+   * answered costs its connection (framing is lost); one pipelined behind
+   * others is dropped quietly when its response comes.
+   */
+  cancel(id: number, now: number): void {
+    this.s.at(now);
+    const e = this.s.live.get(id);
+    if (e === undefined) return;
+    const conn = e.conn;
+    const error = attemptError(e, "cancelled");
+    if (conn !== null && conn.inFlight[0] !== e && conn.writing !== e) {
+      e.discard = true;
+      this.s.settle(e, { type: "error", id, error });
+      return;
+    }
+    this.s.settle(e, { type: "error", id, error });
+    if (conn !== null) {
+      // Its own entry is settled: closing fails only the others (retry rules).
+      this.s.closeConn(conn, "aborted", "aborted");
+    }
+    pump(this.s);
+  }
+
+  /** Fails every request with `CANCELLED` and closes every connection. */
+  close(now: number): void {
+    this.s.at(now);
+    this.closed = true;
+    for (const e of [...this.s.live.values()]) {
+      const error = attemptError(e, "cancelled", { message: "the pool was closed" });
+      this.s.settle(e, { type: "error", id: e.id, error });
+    }
+    for (const conn of [...this.s.sockets.values()])
+      this.s.closeConn(conn, "shutdown", "cancelled");
+  }
+
+  // --- the adapter's side ---------------------------------------------------
+
+  /** The socket asked for by a `connect` action is established. */
+  connected(socket: SocketId, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined || conn.phase !== "connecting") return;
+    conn.phase = "open";
+    conn.connectDeadline = Number.POSITIVE_INFINITY;
+    this.s.events.push({ type: "connection-opened", connection: socket, origin: conn.route });
+    const e = conn.forRequest;
+    if (e !== null && !e.settled && e.conn === null && e.readyAt <= this.s.now)
+      dispatch(this.s, e, conn);
+    else becomeIdle(this.s, conn);
+    pump(this.s);
+  }
+
+  /** Connecting failed (refused, DNS, TLS …). No `close` follows for this socket. */
+  connectFailed(socket: SocketId, message: string, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined) return;
+    if (conn.phase === "open") {
+      this.reset(socket, message, now);
+      return;
+    }
+    const e = conn.forRequest;
+    this.s.closeConn(conn, "connect-failed", "aborted", false);
+    if (e !== null) this.s.failUnsent(e, socket, "connect-failed", message);
+    pump(this.s);
+  }
+
+  /** Bytes arrived on a socket. */
+  received(socket: SocketId, bytes: Uint8Array, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined || conn.phase !== "open") return;
+    if (conn.idle) {
+      // Bytes on an idle connection (a 408, or junk): the server is done with it.
+      this.s.closeConn(conn, "peer-closed", "closed");
+    } else {
+      (conn.inFlight[0] as PoolEntry).responseBytes = true;
+      conn.http.receive(bytes);
+      drain(this.s, conn);
+    }
+    pump(this.s);
+  }
+
+  /** The server closed its write side (EOF). */
+  peerEnded(socket: SocketId, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined) return;
+    if (conn.phase === "connecting") {
+      this.connectFailed(socket, "closed while connecting", now);
+      return;
+    }
+    if (!conn.idle) {
+      conn.http.receiveEnd();
+      drain(this.s, conn);
+    }
+    this.s.closeConn(conn, "peer-closed", "closed");
+    pump(this.s);
+  }
+
+  /** The connection was reset (or failed on write). */
+  reset(socket: SocketId, message: string, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined) return;
+    if (conn.phase === "connecting") {
+      this.connectFailed(socket, message, now);
+      return;
+    }
+    conn.http.abort("transport-error");
+    this.s.closeConn(conn, "transport-error", "reset", true, message);
+    pump(this.s);
+  }
+
+  /** The earliest time `tick` has something to do, or `null`. */
+  nextDeadline(): number | null {
+    let t = Number.POSITIVE_INFINITY;
+    for (const conn of this.s.sockets.values()) {
+      if (conn.phase === "connecting") t = Math.min(t, conn.connectDeadline);
+      else if (conn.idle) t = Math.min(t, conn.idleDeadline);
+      for (const e of conn.inFlight) if (!e.settled) t = Math.min(t, e.headersDeadline);
+    }
+    for (const origin of this.s.origins.values()) {
+      for (const e of origin.queue) if (e.readyAt > this.s.now) t = Math.min(t, e.readyAt);
+    }
+    return t === Number.POSITIVE_INFINITY ? null : t;
+  }
+
+  /** Time passed: timeouts fire, idle connections expire, backed-off retries go out. */
+  tick(now: number): void {
+    this.s.at(now);
+    for (const conn of [...this.s.sockets.values()]) {
+      if (conn.phase === "connecting" && conn.connectDeadline <= this.s.now) {
+        const e = conn.forRequest;
+        this.s.closeConn(conn, "connect-timeout", "aborted");
+        if (e !== null) this.s.failUnsent(e, conn.socket, "connect-timeout");
+      } else if (conn.idle && conn.idleDeadline <= this.s.now) {
+        this.s.closeConn(conn, "idle-timeout", "aborted");
+      } else {
+        const late = conn.inFlight.find((e) => !e.settled && e.headersDeadline <= this.s.now);
+        if (late === undefined) continue;
+        this.s.fail(late, "headers-timeout");
+        this.s.closeConn(conn, "read-timeout", "aborted");
+      }
+    }
+    pump(this.s);
+  }
+
+  /** The socket actions produced so far, in order; the list is emptied. */
+  takeActions(): SocketAction[] {
+    const out = this.s.actions;
+    this.s.actions = [];
+    return out;
+  }
+
+  /** The events produced so far, in order; the list is emptied. */
+  takeEvents(): PoolEvent[] {
+    const out = this.s.events;
+    this.s.events = [];
+    return out;
+  }
+
+  /** Sizes of the pool right now. */
+  stats(): PoolStats {
+    let connecting = 0;
+    let idle = 0;
+    let queued = 0;
+    let inFlight = 0;
+    for (const conn of this.s.sockets.values()) {
+      if (conn.phase === "connecting") connecting++;
+      else if (conn.idle) idle++;
+      inFlight += conn.inFlight.filter((e) => !e.settled).length;
+    }
+    for (const origin of this.s.origins.values()) queued += origin.queue.length;
+    return { connections: this.s.sockets.size, connecting, idle, queued, inFlight };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The connections of one origin (or one proxy) and the requests waiting
+ * for them.
+ *
+ * - `connections`: every connection held, connecting ones included — the
+ *   number the per-origin cap limits.
+ * - the idle stack: open connections with nothing in flight, most recently
+ *   used on top. Reuse takes from the top (a connection used a moment ago is
+ *   the least likely to have been closed by the server); eviction takes from
+ *   the bottom.
+ * - `queue`: waiting requests in FIFO order by request id. A retried request
+ *   goes back in at its original place, so re-queued pipelined requests keep
+ *   their order.
+ */
+import { mayPipeline } from "./pipelining.ts";
+import type { PoolEntry } from "./pool-request.ts";
+import type { PooledConnection } from "./pooled-connection.ts";
+import type { Origin } from "./socket-actions.ts";
+
+/** See the module comment. */
+export class OriginPool {
+  readonly key: string;
+  readonly route: Origin;
+  /** Every connection held, connecting ones included. */
+  readonly connections = new Set<PooledConnection>();
+  /** Waiting requests, ordered by id. */
+  readonly queue: PoolEntry[] = [];
+  /** Idle connections, most recently used last. */
+  private readonly idleStack: PooledConnection[] = [];
+
+  constructor(key: string, route: Origin) {
+    this.key = key;
+    this.route = route;
+  }
+
+  /** Idle connections held. */
+  get idleCount(): number {
+    return this.idleStack.length;
+  }
+
+  /** Puts a request in the queue at its place by id (FIFO; retries keep their original place). */
+  enqueue(entry: PoolEntry): void {
+    const q = this.queue;
+    if (q.includes(entry)) return;
+    let i = q.length;
+    while (i > 0 && (q[i - 1] as PoolEntry).id > entry.id) i--;
+    q.splice(i, 0, entry);
+  }
+
+  /** Removes a request from the queue (no-op when absent). */
+  dequeue(entry: PoolEntry): void {
+    const i = this.queue.indexOf(entry);
+    if (i !== -1) this.queue.splice(i, 1);
+  }
+
+  /** Pushes a connection on top of the idle stack. */
+  pushIdle(conn: PooledConnection, now: number): void {
+    this.removeIdle(conn);
+    conn.idleSince = now;
+    this.idleStack.push(conn);
+  }
+
+  /** Takes a connection off the idle stack (no-op when absent). */
+  removeIdle(conn: PooledConnection): void {
+    const i = this.idleStack.indexOf(conn);
+    if (i !== -1) this.idleStack.splice(i, 1);
+  }
+
+  /**
+   * The most recently used idle connection that `entry` may take (for a
+   * retry: one opened after the failure), taken off the stack. Expired
+   * connections must have been removed first ({@link expiredIdle}).
+   */
+  takeIdle(entry: PoolEntry): PooledConnection | null {
+    const stack = this.idleStack;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const conn = stack[i] as PooledConnection;
+      if (conn.socket <= entry.freshAfter) continue;
+      stack.splice(i, 1);
+      return conn;
+    }
+    return null;
+  }
+
+  /** Idle connections whose reuse deadline has passed at `now`. */
+  expiredIdle(now: number): PooledConnection[] {
+    return this.idleStack.filter((c) => c.idleDeadline <= now);
+  }
+
+  /** The least recently used idle connection (the one to evict), if any. */
+  leastRecentlyUsed(): PooledConnection | undefined {
+    return this.idleStack[0];
+  }
+
+  /** A busy connection that may take `entry` pipelined (pipelining.ts), oldest first. */
+  pipelineCandidate(entry: PoolEntry, depth: number): PooledConnection | null {
+    if (depth <= 1) return null;
+    let best: PooledConnection | null = null;
+    for (const conn of this.connections) {
+      if (conn.socket <= entry.freshAfter || !mayPipeline(conn, entry, depth)) continue;
+      // The shortest pipeline first: spreads requests over the connections.
+      if (best === null || conn.inFlight.length < best.inFlight.length) best = conn;
+    }
+    return best;
+  }
+
+  /** True when nothing is held and nothing waits: the pool may forget this origin. */
+  get empty(): boolean {
+    return this.connections.size === 0 && this.queue.length === 0;
+  }
+}

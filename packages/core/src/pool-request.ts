@@ -1,0 +1,238 @@
+/**
+ * One request as the pool keeps it across its attempts: the head it sends
+ * (prepared once), its body (replayable or streamed), and what happened on
+ * the current attempt — the facts the retry rules (retry.ts) decide on.
+ */
+import { createBodyEncoder } from "./body-encoder.ts";
+import { UsageError } from "./errors.ts";
+import { Fields } from "./fields.ts";
+import type { HttpVersion } from "./message.ts";
+import type { OutgoingFields } from "./outgoing-fields.ts";
+import { chooseFraming } from "./outgoing-framing.ts";
+import type { PoolRequest } from "./pool-events.ts";
+import type { PooledConnection } from "./pooled-connection.ts";
+import {
+  absoluteFormTarget,
+  hostFieldValue,
+  proxyRequestFields,
+  withoutProxyConnection,
+} from "./proxy.ts";
+import type { AttemptRecord, RetryReason } from "./request-errors.ts";
+import { hasIdempotencyKey, type RetryCandidate } from "./retry.ts";
+import { serializeRequestHead } from "./serializer.ts";
+import type { Origin, SocketId } from "./socket-actions.ts";
+
+/** A request inside the pool. Mutable; owned by the pool. */
+export interface PoolEntry {
+  readonly id: number;
+  /** Where its connection goes: the origin, or the proxy. */
+  readonly route: Origin;
+  readonly method: string;
+  /** The target as sent: origin-form, or absolute-form to a proxy. */
+  readonly target: string;
+  readonly version: HttpVersion;
+  /** Fields as sent (Host added, Proxy-Connection removed). */
+  readonly fields: Fields;
+  /** A body given as bytes (kept for replay), or null. */
+  readonly bytes: Uint8Array | null;
+  /** The body is a stream fed by `writeBody`/`endBody`. */
+  readonly stream: boolean;
+  /** Body length for the framing: a number, `null` (chunked stream), undefined (no body). */
+  readonly bodyLength: number | null | undefined;
+  /** `Connection: upgrade` or CONNECT: nothing may follow it on the connection. */
+  readonly upgrade: boolean;
+  readonly idempotencyKey: boolean;
+
+  // --- a streamed body -----------------------------------------------------
+  /** Chunks given but not yet written. */
+  chunks: Uint8Array[];
+  /** Octets given so far (checked against a declared length). */
+  streamed: number;
+  streamEnded: boolean;
+  trailers: OutgoingFields | undefined;
+  /** Some of the stream was written: it cannot be replayed. */
+  bodyWritten: boolean;
+
+  // --- scheduling ------------------------------------------------------------
+  /** Not to be sent before this time (retry backoff). */
+  readyAt: number;
+  /**
+   * A retry goes only on a connection opened after its failure: one whose
+   * socket id is above this (0: any connection).
+   */
+  freshAfter: SocketId;
+  /** The connection being opened on this request's behalf, if any. */
+  opening: PooledConnection | null;
+
+  // --- attempts --------------------------------------------------------------
+  attempts: number;
+  connections: SocketId[];
+  retries: RetryReason[];
+
+  // --- the current attempt --------------------------------------------------
+  conn: PooledConnection | null;
+  /** The exchange id on `conn` (ClientConnection numbering). */
+  exchange: number;
+  /** `conn` had carried a request before this one. */
+  reused: boolean;
+  responseBytes: boolean;
+  /** An interim or final head reached the caller. */
+  delivered: boolean;
+  /** The final head reached the caller. */
+  headDelivered: boolean;
+  /** Content-Length of the response, when it has one. */
+  expected: number | undefined;
+  /** Body octets delivered. */
+  received: number;
+  /** TIMEOUT (headers) fires at this time. */
+  headersDeadline: number;
+  /** Cancelled while others are pipelined behind it: its response is read and dropped. */
+  discard: boolean;
+  settled: boolean;
+}
+
+/**
+ * Checks and prepares a request: Host added from the origin (RFC 9112 §3.2),
+ * absolute-form and hop-by-hop stripping for a proxy (proxy.ts),
+ * `Proxy-Connection` removed. Throws a {@link UsageError} for anything the
+ * serializer would refuse, so that a bad request fails here, at the call,
+ * and never later inside an input handler.
+ */
+export function prepareEntry(
+  id: number,
+  req: PoolRequest,
+  proxy: Origin | undefined,
+  http10: boolean,
+): PoolEntry {
+  const origin = req.origin;
+  const version: HttpVersion = req.version ?? (http10 ? "1.0" : "1.1");
+  const isConnect = req.method === "CONNECT";
+  if (!isConnect && req.target !== "*" && !req.target.startsWith("/")) {
+    throw new UsageError(
+      "INVALID_OUTGOING_START_LINE",
+      `the target must be in origin-form (RFC 9112 §3.2.1), got ${JSON.stringify(req.target)}`,
+    );
+  }
+  // RFC 9112 §3.2.3: CONNECT goes to the proxy in authority-form, as given.
+  const viaProxy = proxy !== undefined && !isConnect;
+  if (viaProxy && origin.scheme === "https") {
+    throw new UsageError(
+      "INVALID_STATE",
+      "https through a proxy needs a CONNECT tunnel, which the pool does not open",
+    );
+  }
+  let fields = withoutProxyConnection(Fields.from(req.fields ?? []));
+  if (viaProxy) fields = proxyRequestFields(fields);
+  if (!fields.has("host")) fields.append("Host", hostFieldValue(origin));
+  const body = req.body ?? null;
+  const stream = body !== null && !(body instanceof Uint8Array);
+  const bodyLength = body === null ? undefined : stream ? (body.length ?? null) : body.length;
+  const target = viaProxy ? absoluteFormTarget(origin, req.target) : req.target;
+  // Validate now: the same calls run again when the request is written.
+  serializeRequestHead(
+    { method: req.method, target, version, fields },
+    chooseFraming({ kind: "request", version, method: req.method, bodyLength }),
+  );
+  return {
+    id,
+    route: proxy ?? origin,
+    method: req.method,
+    target,
+    version,
+    fields,
+    bytes: body instanceof Uint8Array ? body : null,
+    stream,
+    bodyLength,
+    upgrade: isConnect || fields.hasToken("connection", "upgrade"),
+    idempotencyKey: hasIdempotencyKey(fields),
+    chunks: [],
+    streamed: 0,
+    streamEnded: false,
+    trailers: undefined,
+    bodyWritten: false,
+    readyAt: Number.NEGATIVE_INFINITY,
+    freshAfter: 0,
+    opening: null,
+    attempts: 0,
+    connections: [],
+    retries: [],
+    conn: null,
+    exchange: 0,
+    reused: false,
+    responseBytes: false,
+    delivered: false,
+    headDelivered: false,
+    expected: undefined,
+    received: 0,
+    headersDeadline: Number.POSITIVE_INFINITY,
+    discard: false,
+    settled: false,
+  };
+}
+
+/** Clears what belongs to one attempt before the next. */
+export function resetAttempt(entry: PoolEntry): void {
+  entry.conn = null;
+  entry.exchange = 0;
+  entry.reused = false;
+  entry.responseBytes = false;
+  entry.delivered = false;
+  entry.headDelivered = false;
+  entry.expected = undefined;
+  entry.received = 0;
+  entry.headersDeadline = Number.POSITIVE_INFINITY;
+}
+
+/** A frozen copy of the attempt record. */
+export function attemptRecord(entry: PoolEntry): AttemptRecord {
+  return {
+    count: entry.attempts,
+    connections: entry.connections.slice(),
+    retries: entry.retries.slice(),
+  };
+}
+
+/** What the retry rules need to know about the request. */
+export function retryCandidate(entry: PoolEntry): RetryCandidate {
+  return {
+    method: entry.method,
+    idempotencyKey: entry.idempotencyKey,
+    replayable: !entry.bodyWritten,
+  };
+}
+
+/**
+ * Checks a chunk of a streamed body before it is taken, so that a bad call
+ * fails at the call and never later, when the request is written.
+ */
+export function checkStreamChunk(entry: PoolEntry, chunk: Uint8Array): void {
+  if (!entry.stream) throw new UsageError("BODY_NOT_ALLOWED", "the request has no streamed body");
+  if (entry.streamEnded) throw new UsageError("INVALID_STATE", "writeBody() after endBody()");
+  const length = entry.bodyLength;
+  if (typeof length === "number" && entry.streamed + chunk.length > length) {
+    throw new UsageError(
+      "BODY_LENGTH_MISMATCH",
+      `the body is longer than its declared length ${length}`,
+    );
+  }
+  entry.streamed += chunk.length;
+}
+
+/** Checks the end of a streamed body: its length, and trailers only when chunked (RFC 9112 §7.1.2). */
+export function checkStreamEnd(entry: PoolEntry, trailers: OutgoingFields | undefined): void {
+  if (!entry.stream) throw new UsageError("BODY_NOT_ALLOWED", "the request has no streamed body");
+  if (entry.streamEnded) throw new UsageError("INVALID_STATE", "endBody() called twice");
+  const length = entry.bodyLength;
+  if (typeof length === "number" && entry.streamed !== length) {
+    throw new UsageError(
+      "BODY_LENGTH_MISMATCH",
+      `the body ended after ${entry.streamed} of its declared ${length} octets`,
+    );
+  }
+  if (trailers === undefined) return;
+  if (length !== null) {
+    throw new UsageError("TRAILERS_NOT_ALLOWED", "trailers need a chunked body (RFC 9112 §7.1.2)");
+  }
+  // Validates the trailer fields the way the request's encoder will.
+  createBodyEncoder({ kind: "chunked" }).finish(trailers);
+}

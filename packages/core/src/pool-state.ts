@@ -1,0 +1,156 @@
+/**
+ * The client pool's books: its connections by socket and by origin, the
+ * requests not yet settled, the actions and events produced, the current
+ * time — and the one path every failure takes: an attempt fails, the retry
+ * rules (retry.ts) decide, and the request is queued again or settled with
+ * a typed error (attempt-failure.ts).
+ *
+ * The scheduler (pool-scheduler.ts), the response reader
+ * (pool-responses.ts) and the public driver (client-pool.ts) all work on
+ * one {@link PoolState}.
+ */
+import { attemptError, attemptFailure, exhaustedError } from "./attempt-failure.ts";
+import type { ProtocolError } from "./errors.ts";
+import { OriginPool } from "./origin-pool.ts";
+import type { ConnectionCloseReason, PoolEvent } from "./pool-events.ts";
+import type { ResolvedPoolOptions } from "./pool-options.ts";
+import { type PoolEntry, resetAttempt, retryCandidate } from "./pool-request.ts";
+import type { PooledConnection } from "./pooled-connection.ts";
+import { type FailureCause, retryDecision } from "./retry.ts";
+import { type Origin, originKey, type SocketAction, type SocketId } from "./socket-actions.ts";
+
+/** Extra facts for the error of a failed attempt. */
+export interface FailureDetail {
+  readonly message?: string;
+  readonly protocolError?: ProtocolError;
+}
+
+/** See the module comment. */
+export class PoolState {
+  readonly opt: ResolvedPoolOptions;
+  readonly origins = new Map<string, OriginPool>();
+  /** Every connection held, connecting ones included, by socket id. */
+  readonly sockets = new Map<SocketId, PooledConnection>();
+  /** Requests not yet settled, by id. */
+  readonly live = new Map<number, PoolEntry>();
+  actions: SocketAction[] = [];
+  events: PoolEvent[] = [];
+  /** The latest time given to the pool (inputs never move it back). */
+  now = Number.NEGATIVE_INFINITY;
+  private socketCounter = 0;
+
+  constructor(opt: ResolvedPoolOptions) {
+    this.opt = opt;
+  }
+
+  /** A socket id not used before (ids start at 1). */
+  nextSocketId(): SocketId {
+    return ++this.socketCounter;
+  }
+
+  /** Records the current time. */
+  at(now: number): void {
+    if (now > this.now) this.now = now;
+  }
+
+  /** The pool of one route (origin or proxy), created on first use. */
+  originOf(route: Origin): OriginPool {
+    const key = originKey(route);
+    let origin = this.origins.get(key);
+    if (origin === undefined) {
+      origin = new OriginPool(key, route);
+      this.origins.set(key, origin);
+    }
+    return origin;
+  }
+
+  /** A `write` action for these buffers (none when empty). */
+  write(conn: PooledConnection, data: Uint8Array[]): void {
+    if (data.length > 0) this.actions.push({ type: "write", socket: conn.socket, data });
+  }
+
+  /** `e` is done: emit its last event and forget it. */
+  settle(e: PoolEntry, last: PoolEvent): void {
+    e.settled = true;
+    this.live.delete(e.id);
+    this.origins.get(originKey(e.route))?.dequeue(e);
+    if (e.opening !== null) e.opening.forRequest = null;
+    e.opening = null;
+    this.events.push(last);
+  }
+
+  /**
+   * Lets go of a connection: a `close` action (unless the socket is already
+   * gone or handed over), a `connection-closed` event, and `cause` for every
+   * request still in flight on it, oldest first.
+   */
+  closeConn(
+    conn: PooledConnection,
+    reason: ConnectionCloseReason,
+    cause: FailureCause,
+    sendClose = true,
+    message?: string,
+  ): void {
+    if (conn.phase === "closed") return;
+    conn.phase = "closed";
+    const origin = this.originOf(conn.route);
+    origin.connections.delete(conn);
+    origin.removeIdle(conn);
+    this.sockets.delete(conn.socket);
+    if (conn.forRequest !== null) conn.forRequest.opening = null;
+    conn.forRequest = null;
+    conn.writing = null;
+    if (sendClose) this.actions.push({ type: "close", socket: conn.socket });
+    this.events.push({ type: "connection-closed", connection: conn.socket, reason });
+    const detail = message !== undefined ? { message } : {};
+    for (const e of conn.inFlight.splice(0)) this.fail(e, cause, detail);
+  }
+
+  /** An attempt that wrote nothing failed (connect failure or timeout): it counts as one. */
+  failUnsent(e: PoolEntry, socket: SocketId, cause: FailureCause, message?: string): void {
+    if (e.settled || e.conn !== null) return;
+    e.attempts++;
+    e.connections.push(socket);
+    this.fail(e, cause, message !== undefined ? { message } : {});
+  }
+
+  /**
+   * The current attempt of `e` failed: the retry rules send it again (back
+   * in the queue at its original place, after the backoff, for a
+   * connection opened after this failure) or it settles with an error.
+   */
+  fail(e: PoolEntry, cause: FailureCause, detail: FailureDetail = {}): void {
+    if (e.settled) return;
+    const conn = e.conn;
+    if (conn !== null) {
+      const i = conn.inFlight.indexOf(e);
+      if (i !== -1) conn.inFlight.splice(i, 1);
+      if (conn.writing === e) conn.writing = null;
+    }
+    const failure = attemptFailure(e, cause);
+    const policy = { maxAttempts: this.opt.maxAttempts };
+    const decision = retryDecision(failure, retryCandidate(e), e.attempts, policy);
+    if (decision.retry) {
+      resetAttempt(e);
+      e.retries.push(decision.reason);
+      const delayMs = Math.max(0, this.opt.retryBackoffMs(e.retries.length) || 0);
+      e.readyAt = this.now + delayMs;
+      e.freshAfter = this.socketCounter;
+      this.originOf(e.route).enqueue(e);
+      const attempt = e.attempts + 1;
+      this.events.push({
+        type: "request-retried",
+        id: e.id,
+        reason: decision.reason,
+        attempt,
+        delayMs,
+      });
+      return;
+    }
+    let error = attemptError(e, cause, detail);
+    // RETRIES_EXHAUSTED only when retries were made; otherwise the failure itself.
+    if (decision.reason === "attempts-exhausted" && e.attempts > 1)
+      error = exhaustedError(e, error);
+    this.settle(e, { type: "error", id: e.id, error });
+  }
+}

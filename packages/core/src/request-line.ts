@@ -1,0 +1,249 @@
+/**
+ * The request-line (RFC 9112 §3):
+ *
+ *     request-line = method SP request-target SP HTTP-version
+ *
+ * Checked on octets; the strings are cut later from the decoded head. Strict:
+ * exactly one SP between the three parts (RFC 9112 §3 allows, but does not
+ * require, splitting on other whitespace).
+ */
+import { CR, LF, SCHEME, SP, TCHAR } from "./chars.ts";
+import { ProtocolError } from "./errors.ts";
+import { isAuthorityForm } from "./host.ts";
+import { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } from "./line-end.ts";
+import type { TargetForm } from "./message.ts";
+import { scanVersion, versionError } from "./version.ts";
+
+/** Where the parts of a request-line are, relative to its first octet. */
+export class RequestLineParts {
+  /** End of the method (the first SP). */
+  methodEnd = 0;
+  /** Start of the request-target. */
+  targetStart = 0;
+  /** End of the request-target (the second SP). */
+  targetEnd = 0;
+  /** HTTP-version minor digit. */
+  minor = 1;
+  /** RFC 9112 §3.2: which of the four forms the target has. */
+  form: TargetForm = "origin";
+  /** The target itself carries an authority (authority-form, or absolute-form with "//"). */
+  targetHasAuthority = false;
+  /** The method is CONNECT (RFC 9110 §9.3.6; methods are case-sensitive, §9.1). */
+  isConnect = false;
+  /** Length of the line, terminator excluded. */
+  lineEnd = 0;
+  /** Set when a scan returns {@link INVALID}. */
+  error: ProtocolError | null = null;
+}
+
+const SLASH = 0x2f;
+const STAR = 0x2a;
+const COLON = 0x3a;
+const CONNECT = [0x43, 0x4f, 0x4e, 0x4e, 0x45, 0x43, 0x54];
+const OPTIONS = [0x4f, 0x50, 0x54, 0x49, 0x4f, 0x4e, 0x53];
+
+function isMethod(b: Uint8Array, s: number, e: number, name: readonly number[]): boolean {
+  if (e - s !== name.length || b[s] !== name[0]) return false;
+  for (let i = 0; i < name.length; i++) if (b[s + i] !== name[i]) return false;
+  return true;
+}
+
+function fail(
+  out: RequestLineParts,
+  code: ProtocolError["code"],
+  message: string,
+  offset: number,
+): number {
+  out.error = new ProtocolError(code, message, offset);
+  return INVALID;
+}
+
+/**
+ * Scans the request-line that starts at `b[s]`, in a buffer that ends at
+ * `end`, and fills `out`. Returns the offset after its line terminator,
+ * {@link INCOMPLETE}, or {@link INVALID} with `out.error` set.
+ */
+export function scanRequestLine(
+  b: Uint8Array,
+  s: number,
+  end: number,
+  lenient: boolean,
+  out: RequestLineParts,
+): number {
+  // RFC 9110 §9.1: method = token
+  let i = s;
+  while (i < end && TCHAR[b[i]!] === 1) i++;
+  if (i >= end) return INCOMPLETE;
+  if (b[i] !== SP || i === s) {
+    const eol = lineEnd(b, i, end, lenient);
+    if (eol === INCOMPLETE) return INCOMPLETE;
+    if (eol >= 0)
+      return fail(
+        out,
+        "INVALID_REQUEST_LINE",
+        "request-line has no request-target (RFC 9112 §3)",
+        i - s,
+      );
+    if (eol !== NOT_EOL) return failWith(out, lineEndError(eol, i - s));
+    if (i === s)
+      return fail(
+        out,
+        "INVALID_REQUEST_LINE",
+        "request-line must start with a method (RFC 9112 §3)",
+        0,
+      );
+    return fail(out, "INVALID_METHOD", "method must be a token (RFC 9110 §9.1)", i - s);
+  }
+  const methodEnd = i;
+
+  // RFC 9112 §3.2: request-target, visible ASCII only
+  const ts = i + 1;
+  let j = ts;
+  for (; j < end; j++) {
+    const c = b[j]!;
+    if (c <= SP || c > 0x7e) break; // TARGET: %x21-7E
+  }
+  if (j >= end) return INCOMPLETE;
+  if (b[j] !== SP || j === ts) {
+    const eol = lineEnd(b, j, end, lenient);
+    if (eol === INCOMPLETE) return INCOMPLETE;
+    if (eol >= 0)
+      return fail(
+        out,
+        "INVALID_REQUEST_LINE",
+        "request-line has no HTTP-version (RFC 9112 §3)",
+        j - s,
+      );
+    if (eol !== NOT_EOL) return failWith(out, lineEndError(eol, j - s));
+    if (j === ts)
+      return fail(
+        out,
+        "INVALID_REQUEST_LINE",
+        "parts of the request-line are separated by a single SP (RFC 9112 §3)",
+        j - s,
+      );
+    return fail(
+      out,
+      "INVALID_TARGET",
+      "request-target may only hold visible ASCII (RFC 9112 §3.2)",
+      j - s,
+    );
+  }
+  const te = j;
+
+  // RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, then CRLF
+  const vs = te + 1;
+  if (vs + 10 <= end && b[vs + 8] === CR && b[vs + 9] === LF) {
+    // The usual shape, "HTTP/1.x" CRLF, checked without a scan.
+    const version = scanVersion(b, vs, vs + 8);
+    if (version >= 0) return finish(b, s, methodEnd, ts, te, vs + 8, version, out, vs + 10);
+  }
+  let k = vs;
+  while (k < end && b[k] !== CR && b[k] !== LF && b[k] !== SP) k++;
+  if (k >= end) return INCOMPLETE;
+  if (b[k] === SP)
+    return fail(
+      out,
+      "INVALID_REQUEST_LINE",
+      "request-line has more than two SP (RFC 9112 §3)",
+      k - s,
+    );
+  const next = lineEnd(b, k, end, lenient);
+  if (next === INCOMPLETE) return INCOMPLETE;
+  if (next < 0) return failWith(out, lineEndError(next, k - s));
+  const version = scanVersion(b, vs, k);
+  if (version < 0) return failWith(out, versionError(version, vs - s));
+  return finish(b, s, methodEnd, ts, te, k, version, out, next);
+}
+
+/** Fills `out` for a request-line whose syntax was checked; checks the target form. */
+function finish(
+  b: Uint8Array,
+  s: number,
+  methodEnd: number,
+  ts: number,
+  te: number,
+  lineEnd: number,
+  minor: number,
+  out: RequestLineParts,
+  next: number,
+): number {
+  out.methodEnd = methodEnd - s;
+  out.targetStart = ts - s;
+  out.targetEnd = te - s;
+  out.lineEnd = lineEnd - s;
+  out.minor = minor;
+  out.isConnect = isMethod(b, s, methodEnd, CONNECT);
+  out.targetHasAuthority = false;
+  const err = classifyTarget(b, s, methodEnd, ts, te, out);
+  return err === null ? next : failWith(out, err);
+}
+
+function failWith(out: RequestLineParts, error: ProtocolError): number {
+  out.error = error;
+  return INVALID;
+}
+
+/** RFC 9112 §3.2: decides the target form and whether the method allows it. */
+function classifyTarget(
+  b: Uint8Array,
+  s: number,
+  methodEnd: number,
+  ts: number,
+  te: number,
+  out: RequestLineParts,
+): ProtocolError | null {
+  const first = b[ts];
+  if (out.isConnect) {
+    // RFC 9112 §3.2.3: CONNECT uses authority-form, and only CONNECT does.
+    if (!isAuthorityForm(b, ts, te)) {
+      return new ProtocolError(
+        "INVALID_TARGET",
+        "CONNECT needs an authority-form target host:port (RFC 9112 §3.2.3)",
+        ts - s,
+      );
+    }
+    out.form = "authority";
+    out.targetHasAuthority = true;
+    return null;
+  }
+  if (first === SLASH) {
+    // RFC 9112 §3.2.1: origin-form = absolute-path [ "?" query ]
+    out.form = "origin";
+    return null;
+  }
+  if (first === STAR) {
+    // RFC 9112 §3.2.4: asterisk-form = "*", only for a server-wide OPTIONS
+    if (te - ts !== 1 || !isMethod(b, s, methodEnd, OPTIONS)) {
+      return new ProtocolError(
+        "INVALID_TARGET",
+        'asterisk-form "*" is only for OPTIONS (RFC 9112 §3.2.4)',
+        ts - s,
+      );
+    }
+    out.form = "asterisk";
+    return null;
+  }
+  // RFC 9112 §3.2.2: absolute-form = absolute-URI = scheme ":" hier-part [ "?" query ].
+  // A target such as "example.com:80" also matches this grammar (its scheme is
+  // "example.com"); one that cannot be a scheme, such as "127.0.0.1:80", is rejected.
+  if (first !== undefined && ((first | 0x20) < 0x61 || (first | 0x20) > 0x7a)) {
+    return new ProtocolError(
+      "INVALID_TARGET",
+      "request-target has no recognised form (RFC 9112 §3.2)",
+      ts - s,
+    );
+  }
+  let k = ts + 1;
+  while (k < te && SCHEME[b[k]!] === 1) k++;
+  if (k === te || b[k] !== COLON) {
+    return new ProtocolError(
+      "INVALID_TARGET",
+      "request-target has no recognised form (RFC 9112 §3.2)",
+      ts - s,
+    );
+  }
+  out.form = "absolute";
+  out.targetHasAuthority = b[k + 1] === SLASH && b[k + 2] === SLASH && k + 2 < te;
+  return null;
+}

@@ -1,0 +1,30 @@
+/** Every scenario of the client pool, by area. */
+import type { Scenario } from "../scenario.ts";
+import { CONNECTION_SCENARIOS } from "./connections.ts";
+import { LIFECYCLE_SCENARIOS } from "./lifecycle.ts";
+import { PIPELINING_SCENARIOS } from "./pipelining.ts";
+import { PROXY_SCENARIOS } from "./proxy.ts";
+import { RETRY_SCENARIOS } from "./retry.ts";
+import { REUSE_SCENARIOS } from "./reuse.ts";
+import { TRUNCATION_SCENARIOS } from "./truncation.ts";
+
+export {
+  CONNECTION_SCENARIOS,
+  LIFECYCLE_SCENARIOS,
+  PIPELINING_SCENARIOS,
+  PROXY_SCENARIOS,
+  RETRY_SCENARIOS,
+  REUSE_SCENARIOS,
+  TRUNCATION_SCENARIOS,
+};
+
+/** All of them. */
+export const ALL_SCENARIOS: readonly Scenario[] = [
+  ...CONNECTION_SCENARIOS,
+  ...REUSE_SCENARIOS,
+  ...PIPELINING_SCENARIOS,
+  ...RETRY_SCENARIOS,
+  ...TRUNCATION_SCENARIOS,
+  ...PROXY_SCENARIOS,
+  ...LIFECYCLE_SCENARIOS,
+];
