@@ -16,20 +16,7 @@
  * alone, and a head with `tunnel` framing (2xx to CONNECT, 101), which is
  * followed by `switched` instead.
  *
- * Phases (internal) and the public {@link ParserState} they show as:
- *
- * | phase          | state             | next() does                                  |
- * |----------------|-------------------|----------------------------------------------|
- * | HEAD           | idle              | reads a head → request/response event        |
- * | LENGTH         | body              | Content-Length body → data; then END         |
- * | CHUNKED        | body              | chunked body → data; last chunk → end        |
- * | CLOSE          | body              | data until end() → end                       |
- * | END            | body              | → end                                        |
- * | SWITCH         | body              | → switched (response side)                   |
- * | AWAIT_SWITCH   | awaiting-switch   | null until resume() / takeRest()             |
- * | SWITCHED       | switched          | null                                         |
- * | CLOSED         | closed            | null                                         |
- * | ERROR          | error             | null                                         |
+ * The phases behind {@link ParserState} are listed in parser-phases.ts.
  */
 import { CR, LF } from "./chars.ts";
 import { CHUNK_DATA, CHUNK_END, CHUNK_FAILED, ChunkedDecoder } from "./chunked.ts";
@@ -38,6 +25,19 @@ import { HEAD_FAILED, HEAD_NEED_MORE, HeadReader } from "./head-reader.ts";
 import { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 import type { BodyFraming, ParseEvent } from "./message.ts";
 import { requestAsksToSwitch, requestEvent, responseEvent } from "./message-head.ts";
+import {
+  AWAIT_SWITCH,
+  CHUNKED,
+  CLOSE,
+  CLOSED,
+  END,
+  ERROR,
+  HEAD,
+  LENGTH,
+  STATE_OF_PHASE,
+  SWITCH,
+  SWITCHED,
+} from "./parser-phases.ts";
 
 /** Options for {@link MessageParser}. */
 export interface ParserOptions {
@@ -64,30 +64,6 @@ export interface ParserOptions {
  * - `error`: an `error` event was produced; nothing more is parsed
  */
 export type ParserState = "idle" | "body" | "awaiting-switch" | "switched" | "closed" | "error";
-
-const HEAD = 0;
-const LENGTH = 1;
-const CHUNKED = 2;
-const CLOSE = 3;
-const END = 4;
-const SWITCH = 5;
-const AWAIT_SWITCH = 6;
-const SWITCHED = 7;
-const CLOSED = 8;
-const ERROR = 9;
-
-const STATES: readonly ParserState[] = [
-  "idle",
-  "body",
-  "body",
-  "body",
-  "body",
-  "body",
-  "awaiting-switch",
-  "switched",
-  "closed",
-  "error",
-];
 
 /**
  * RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the
@@ -139,7 +115,7 @@ export class MessageParser {
 
   /** Where the parser is (see {@link ParserState}). */
   get state(): ParserState {
-    return STATES[this.phase]!;
+    return STATE_OF_PHASE[this.phase]!;
   }
 
   /** Bytes held but not yet consumed. */

@@ -161,7 +161,7 @@ const responseMessage: fc.Arbitrary<Message> = fc
     const all: [string, string][] = [...fs];
     if (enc.field !== null) all.push(enc.field);
     const framing =
-      status === 204 || b.kind === "none"
+      status === 204
         ? { kind: "none" as const }
         : b.kind === "length"
           ? { kind: "length" as const, length: b.data.length }
