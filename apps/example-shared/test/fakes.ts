@@ -62,6 +62,7 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
       fields: new Fields(request.fields ?? ["Host", "example.test"]),
     },
     info: { remoteAddress: "127.0.0.1", remotePort: 40000, connection: 1, requestNumber: 1 },
+    signal: new AbortController().signal,
     body: () => Promise.resolve(body),
     respond(status, fields, responseBody) {
       if (exchange.answer !== undefined) throw new Error("answered twice");
