@@ -5,7 +5,7 @@
  */
 import type { Fields, RequestError, ResponseHead } from "@tether/core";
 import type { ClientResponse } from "./api.ts";
-import { toHeaders } from "./web.ts";
+import { fieldPairs } from "./web.ts";
 
 /** What an exchange needs from its client. */
 export interface ExchangeHost {
@@ -91,7 +91,7 @@ export class ClientExchange {
     const response = new Response(body, {
       status: head.status < 200 ? 502 : head.status,
       statusText: head.reason,
-      headers: toHeaders(head.fields.raw),
+      headers: fieldPairs(head.fields.raw),
     });
     this.resolveWeb?.(response);
   }

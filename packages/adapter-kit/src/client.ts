@@ -22,6 +22,7 @@ import type {
   TetherClient,
 } from "./api.ts";
 import { ClientExchange } from "./client-exchange.ts";
+import { simpleFetch } from "./client-fetch.ts";
 import { DeadlineTimer, now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
 import type { RawSocket, SocketHandlers, SocketLayer } from "./socket-layer.ts";
@@ -104,6 +105,21 @@ class Client implements TetherClient {
   }
 
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const simple = simpleFetch(input, init);
+    if (simple !== null) {
+      const ex = this.start(
+        {
+          origin: originOf(simple.url),
+          method: simple.method,
+          target: `${simple.url.pathname}${simple.url.search}`,
+          fields: simple.fields,
+          body: simple.body,
+        },
+        true,
+      );
+      simple.signal?.addEventListener("abort", () => this.cancel(ex.id), { once: true });
+      return ex.webResponse();
+    }
     const request = new Request(input, init);
     const url = new URL(request.url);
     const fields: [string, string][] = [];

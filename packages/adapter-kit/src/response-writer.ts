@@ -36,10 +36,13 @@ export function writeComplete(
   fields: FieldInit | undefined,
   body: Uint8Array | undefined,
 ): void {
-  const lines = pairs(fields);
   const length = body?.length ?? 0;
+  // Core copies the fields as it validates them: pass the handler's own.
+  let lines: FieldInit = fields ?? [];
   if (ex.head.method === "HEAD" && body !== undefined) {
-    lines.push(["content-length", String(length)]);
+    const withLength = pairs(fields);
+    withLength.push(["content-length", String(length)]);
+    lines = withLength;
   }
   const withBody = mayHaveBody(ex, status);
   session.respond({ status, fields: lines }, ex.now(), withBody ? { bodyLength: length } : {});
@@ -127,6 +130,43 @@ function tick(): Promise<typeof TICK> {
   return new Promise((resolve) => setTimeout(() => resolve(TICK), 0));
 }
 
+/** A body's length when it can be known without waiting: a declared one, or a body that ends at once. */
+interface Probe {
+  readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  /** Octets when known (Content-Length), `null` for a live stream (chunked). */
+  readonly length: number | null;
+  /** Chunks already read, to send first. */
+  readonly first: Uint8Array | null;
+  /** A read already under way (raced against a tick), to await before reading on. */
+  readonly pending: ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]> | null;
+}
+
+/**
+ * Reads just enough of a body to learn its length: one chunk, then a second
+ * read raced against a turn of the event loop. A body made from a string or
+ * buffer ends at once and gets a Content-Length; a live stream is not held
+ * back waiting for its second chunk.
+ */
+async function probe(
+  body: ReadableStream<Uint8Array>,
+  declared: number | undefined,
+): Promise<Probe> {
+  const reader = body.getReader();
+  if (declared !== undefined) return { reader, length: declared, first: null, pending: null };
+  const r = await reader.read();
+  if (r.done) return { reader, length: 0, first: null, pending: null };
+  const next = reader.read();
+  const quick = await Promise.race([next, tick()]);
+  if (quick !== TICK && quick.done)
+    return { reader, length: r.value.length, first: r.value, pending: null };
+  return {
+    reader,
+    length: null,
+    first: r.value,
+    pending: quick === TICK ? next : Promise.resolve(quick),
+  };
+}
+
 /** A Web `Response`: a body known to be complete gets a Content-Length, others are streamed. */
 export async function writeWeb(
   ex: ServerExchange,
@@ -135,52 +175,41 @@ export async function writeWeb(
 ): Promise<void> {
   const parts = fromWebResponse(response);
   const head = { status: parts.status, reason: parts.reason, fields: pairsOfRaw(parts.fields) };
-  if (!mayHaveBody(ex, parts.status)) {
-    if (parts.body !== null) void parts.body.cancel().catch(() => {});
-    if (ex.head.method === "HEAD" && parts.declaredLength !== undefined) {
-      head.fields.push(["content-length", String(parts.declaredLength)]);
+  if (parts.body === null) {
+    if (!mayHaveBody(ex, parts.status)) session.respond(head, ex.now());
+    else {
+      session.respond(head, ex.now(), { bodyLength: 0 });
+      if (session.sendingBody) session.sendEnd(ex.now());
     }
+    return;
+  }
+  if (statusHasNoBody(parts.status)) {
+    void parts.body.cancel().catch(() => {});
     session.respond(head, ex.now());
     return;
   }
-  if (parts.body === null) {
-    session.respond(head, ex.now(), { bodyLength: 0 });
-    if (session.sendingBody) session.sendEnd(ex.now());
-    return;
-  }
-  const reader = parts.body.getReader();
+  const p = await probe(parts.body, parts.declaredLength);
   try {
-    let pending: ReturnType<typeof reader.read> | null = null;
-    let first: Uint8Array | null = null;
-    let bodyLength: number | null | undefined = parts.declaredLength;
-    if (bodyLength === undefined) {
-      const r = await reader.read();
-      if (r.done) bodyLength = 0;
-      else {
-        first = r.value;
-        // One more read, raced against a turn of the event loop: a body made
-        // from a string or buffer ends at once and gets a Content-Length; a
-        // live stream is not held back waiting for its second chunk.
-        const next = reader.read();
-        const quick = await Promise.race([next, tick()]);
-        if (quick !== TICK && quick.done) bodyLength = first.length;
-        else {
-          bodyLength = null;
-          pending = quick === TICK ? next : Promise.resolve(quick);
-        }
-      }
+    if (ex.head.method === "HEAD") {
+      // RFC 9110 §9.3.2: the head a GET would get, Content-Length included
+      // when it is known without generating the rest of the content.
+      if (p.length !== null) head.fields.push(["content-length", String(p.length)]);
+      session.respond(head, ex.now());
+      return;
     }
-    session.respond(head, ex.now(), { bodyLength });
-    if (first !== null) await send(ex, session, first);
+    session.respond(head, ex.now(), { bodyLength: p.length });
+    if (p.first !== null) await send(ex, session, p.first);
+    let pending = p.pending;
     for (;;) {
-      const r = pending !== null ? await pending : await reader.read();
+      const r = pending !== null ? await pending : await p.reader.read();
       pending = null;
       if (r.done) break;
       await send(ex, session, r.value);
     }
     if (session.sendingBody) session.sendEnd(ex.now());
   } finally {
-    reader.releaseLock();
+    if (ex.head.method === "HEAD") void p.reader.cancel().catch(() => {});
+    p.reader.releaseLock();
   }
 }
 

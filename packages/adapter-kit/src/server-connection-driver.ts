@@ -43,6 +43,8 @@ export class ServerConnectionDriver implements SocketHandlers {
   /** A request body stream is full: events wait until it is read. */
   private bodyFull = false;
   private closedOnce = false;
+  /** The deadline the timer is armed for (Infinity: not armed). */
+  private armedFor = Number.POSITIVE_INFINITY;
 
   constructor(host: DriverHost) {
     this.host = host;
@@ -184,7 +186,20 @@ export class ServerConnectionDriver implements SocketHandlers {
     } finally {
       this.running = false;
     }
-    if (!this.closedOnce) this.timer.arm(session.nextDeadline());
+    if (!this.closedOnce) this.armTimer(session.nextDeadline());
+  }
+
+  /**
+   * Arms the timer only when the session's next deadline comes before the
+   * one it is armed for. The idle deadline moves with every request, and
+   * re-arming costs a clearTimeout and a setTimeout each time; a timer left
+   * armed for an earlier time fires early, the session's tick finds nothing
+   * due, and the run after it arms the timer for the deadline then current.
+   */
+  private armTimer(deadline: number | null): void {
+    if (deadline === null || deadline >= this.armedFor) return;
+    this.armedFor = deadline;
+    this.timer.arm(deadline);
   }
 
   // --- internals -------------------------------------------------------------------
@@ -257,6 +272,7 @@ export class ServerConnectionDriver implements SocketHandlers {
   }
 
   private readonly onTimer = (t: number): void => {
+    this.armedFor = Number.POSITIVE_INFINITY;
     this.session?.tick(t);
     this.run();
   };

@@ -20,7 +20,12 @@ export class ServerExchange {
   readonly info: RequestInfo;
   /** The client waits for `100 Continue` before sending the body (RFC 9110 §10.1.1). */
   private awaitingContinue: boolean;
-  private readonly controller = new AbortController();
+  /**
+   * Made on first use of {@link signal}: an AbortSignal costs more to create
+   * than the rest of a small exchange, and most handlers never look at it.
+   */
+  private controller: AbortController | null = null;
+  private aborted = false;
   private readonly driver: ServerConnectionDriver;
   private readonly queue: ResponseQueue;
   /** Body chunks not yet handed to a reader. */
@@ -54,6 +59,10 @@ export class ServerExchange {
   }
 
   get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
     return this.controller.signal;
   }
 
@@ -189,21 +198,48 @@ export class ServerExchange {
   abort(): void {
     this.settled = true;
     this.failBody();
-    this.controller.abort();
+    this.aborted = true;
+    this.controller?.abort();
   }
 
-  /** Runs the answer (called by the queue when it is this exchange's turn). */
-  async write(): Promise<void> {
+  /**
+   * Runs the answer (called by the queue when it is this exchange's turn).
+   * A complete answer is written synchronously and nothing is returned; a
+   * streamed one returns the promise of its end.
+   */
+  write(): Promise<void> | undefined {
     const answer = this.answer as (session: ServerSession) => Promise<void> | void;
     this.started = true;
+    let pending: Promise<void> | void;
     try {
       const session = this.session();
-      if (session !== null) await answer(session);
+      pending = session === null ? undefined : answer(session);
     } catch {
-      // The connection closed under us (SEND_AFTER_CLOSE) or the body stream
-      // failed: cut the connection, framing is lost.
-      if (!this.settled) this.driver.current?.abort("aborted", this.driver.now());
+      this.cut();
+      pending = undefined;
     }
+    if (pending instanceof Promise) {
+      return pending.then(
+        () => this.finish(),
+        () => {
+          this.cut();
+          this.finish();
+        },
+      );
+    }
+    this.finish();
+    return undefined;
+  }
+
+  /**
+   * The connection closed under us (SEND_AFTER_CLOSE) or the body stream
+   * failed: cut the connection, framing is lost.
+   */
+  private cut(): void {
+    if (!this.settled) this.driver.current?.abort("aborted", this.driver.now());
+  }
+
+  private finish(): void {
     this.settled = true;
     this.driver.run();
   }
@@ -211,7 +247,7 @@ export class ServerExchange {
   /** The session while it can still take this answer. */
   session(): ServerSession | null {
     const s = this.driver.current;
-    return s === null || this.signal.aborted || s.state !== "open" ? null : s;
+    return s === null || this.aborted || s.state !== "open" ? null : s;
   }
 
   /** Waits until the socket takes more bytes. */
@@ -259,17 +295,32 @@ export class ResponseQueue {
     return ex;
   }
 
-  /** An answer was given: write it if it is the oldest one owed. */
+  /**
+   * An answer was given: write it if it is the oldest one owed, then every
+   * later one that is ready too. Complete answers are written at once; a
+   * streamed one holds the queue until it ends.
+   */
   ready(): void {
-    if (this.writing) return;
-    const ex = this.order[0];
-    if (ex === undefined || !ex.hasAnswer) return;
-    this.writing = true;
-    void ex.write().then(() => {
-      this.order.shift();
-      this.writing = false;
-      this.ready();
-    });
+    while (!this.writing) {
+      const ex = this.order[0];
+      if (ex === undefined || !ex.hasAnswer) return;
+      this.writing = true;
+      const pending = ex.write();
+      if (pending !== undefined) {
+        void pending.then(() => {
+          this.done(ex);
+          this.ready();
+        });
+        return;
+      }
+      this.done(ex);
+    }
+  }
+
+  private done(ex: ServerExchange): void {
+    // abortAll() may have emptied the queue meanwhile.
+    if (this.order[0] === ex) this.order.shift();
+    this.writing = false;
   }
 
   /** The connection closed: every exchange still here is abandoned. */

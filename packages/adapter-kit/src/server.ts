@@ -3,12 +3,14 @@
  * per-connection policy, graceful shutdown) over a runtime's
  * {@link SocketLayer}, with a Web-standard or a low-level handler.
  */
-import { ServerPolicy, type ServerSession } from "@tether/core";
+import { type RequestHead, ServerPolicy, type ServerSession } from "@tether/core";
 import type {
   ConnectionEvent,
   FetchHandler,
   RawExchange,
   RawHandler,
+  RawResponseWriter,
+  RequestInfo,
   Serve,
   ServeOptions,
   TetherServer,
@@ -161,16 +163,8 @@ class Server implements TetherServer, DriverHost {
 
   private rawHandler(handler: RawHandler): (ex: ServerExchange) => void {
     return (ex) => {
-      const exchange: RawExchange = {
-        head: ex.head,
-        info: ex.info,
-        signal: ex.signal,
-        body: () => ex.body(),
-        respond: (status, fields, body) => ex.respond(status, fields, body),
-        stream: (status, fields, bodyLength) => ex.streamAnswer(status, fields, bodyLength),
-      };
       try {
-        const done = handler(exchange);
+        const done = handler(new RawView(ex));
         if (done instanceof Promise) done.catch((error: unknown) => this.failed(ex, error));
       } catch (error) {
         this.failed(ex, error);
@@ -181,5 +175,49 @@ class Server implements TetherServer, DriverHost {
   private failed(ex: ServerExchange, error: unknown): void {
     this.options.onError?.(error);
     ex.fail();
+  }
+}
+
+/**
+ * What a low-level handler sees of an exchange: one small object per
+ * request, its methods on the prototype, its signal made only when read.
+ */
+class RawView implements RawExchange {
+  private readonly ex: ServerExchange;
+
+  constructor(ex: ServerExchange) {
+    this.ex = ex;
+  }
+
+  get head(): RequestHead {
+    return this.ex.head;
+  }
+
+  get info(): RequestInfo {
+    return this.ex.info;
+  }
+
+  get signal(): AbortSignal {
+    return this.ex.signal;
+  }
+
+  body(): Promise<Uint8Array> {
+    return this.ex.body();
+  }
+
+  respond(
+    status: number,
+    fields?: Iterable<readonly [string, string]>,
+    body?: Uint8Array | string,
+  ): void {
+    this.ex.respond(status, fields, body);
+  }
+
+  stream(
+    status: number,
+    fields?: Iterable<readonly [string, string]>,
+    bodyLength?: number | null,
+  ): RawResponseWriter {
+    return this.ex.streamAnswer(status, fields, bodyLength);
   }
 }

@@ -37,6 +37,17 @@ export function toHeaders(raw: readonly string[]): Headers {
 }
 
 /**
+ * Field lines as `[name, value]` pairs, for a `Request` or `Response` init:
+ * they fill the new object's headers directly, where a `Headers` built
+ * first would be built, sorted and copied again.
+ */
+export function fieldPairs(raw: readonly string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i] as string, raw[i + 1] as string]);
+  return pairs;
+}
+
+/**
  * Builds the Web `Request` for a request head. `body` is `null` when the
  * request has none; a GET or HEAD body (allowed by HTTP, refused by the
  * Fetch Standard) is not exposed.
@@ -49,7 +60,7 @@ export function toWebRequest(
 ): Request {
   const init: RequestInit & { duplex?: "half" } = {
     method: head.method,
-    headers: toHeaders(head.fields.raw),
+    headers: fieldPairs(head.fields.raw),
   };
   if (signal !== undefined) init.signal = signal;
   if (body !== null && !NO_BODY_METHODS.has(head.method)) {

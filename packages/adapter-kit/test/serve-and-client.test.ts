@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { ConnectionEvent } from "../src/api.ts";
+import { createClientFactory } from "../src/client.ts";
+import { createServe } from "../src/server.ts";
+import { memoryLayer } from "./memory-layer.ts";
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function setup(serveOptions: Parameters<ReturnType<typeof createServe>>[0]) {
+  const layer = memoryLayer();
+  const server = await createServe(layer)({ hostname: "127.0.0.1", port: 0, ...serveOptions });
+  const client = createClientFactory(layer)();
+  return { layer, server, client, base: `http://127.0.0.1:${server.port}` };
+}
+
+describe("serve() and createClient() over an in-memory socket layer", () => {
+  it("a Web fetch handler answers the client's fetch()", async () => {
+    const { server, client, base } = await setup({
+      fetch: async (req) =>
+        new Response(`${req.method} ${new URL(req.url).pathname} ${await req.text()}`),
+    });
+    const res = await client.fetch(`${base}/a`, { method: "POST", body: "hi" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("POST /a hi");
+    await client.close();
+    await server.close();
+  });
+
+  it("RFC 9112 §9.3: sequential requests reuse one connection", async () => {
+    const { layer, server, client, base } = await setup({
+      handler: (ex) => ex.respond(200, [["x-n", String(ex.info.requestNumber)]], "ok"),
+    });
+    const events: ConnectionEvent[] = [];
+    client.on((e) => events.push(e));
+    const a = await client.request({ url: `${base}/1` });
+    const b = await client.request({ url: `${base}/2` });
+    expect(a.reused).toBe(false);
+    expect(b.reused).toBe(true);
+    expect(b.connection).toBe(a.connection);
+    expect(b.fields.get("x-n")).toBe("2");
+    expect(layer.connections).toBe(1);
+    expect(events.filter((e) => e.type === "connection-opened")).toHaveLength(1);
+    await client.close();
+    await server.close();
+  });
+
+  it("handlers that finish out of order are still answered in request order (RFC 9112 §9.3.2)", async () => {
+    const { server, client, base } = await setup({
+      handler: async (ex) => {
+        const delay = ex.head.target === "/slow" ? 30 : 0;
+        await new Promise((r) => setTimeout(r, delay));
+        ex.respond(200, [], ex.head.target);
+      },
+      maxPipelinedRequests: 4,
+    });
+    const [slow, fast] = await Promise.all([
+      client.request({ url: `${base}/slow` }),
+      client.request({ url: `${base}/fast` }),
+    ]);
+    expect(text(slow.body)).toBe("/slow");
+    expect(text(fast.body)).toBe("/fast");
+    await client.close();
+    await server.close();
+  });
+
+  it("a handler that throws gets a 500 and the server keeps serving", async () => {
+    const errors: unknown[] = [];
+    const { server, client, base } = await setup({
+      handler: (ex) => {
+        if (ex.head.target === "/boom") throw new Error("boom");
+        ex.respond(200, [], "fine");
+      },
+      onError: (e) => errors.push(e),
+    });
+    const boom = await client.request({ url: `${base}/boom` });
+    expect(boom.status).toBe(500);
+    const fine = await client.request({ url: `${base}/fine` });
+    expect(text(fine.body)).toBe("fine");
+    expect(errors).toHaveLength(1);
+    await client.close();
+    await server.close();
+  });
+
+  it("RFC 9110 §9.3.2: HEAD gets the head of the GET, with its Content-Length and no body", async () => {
+    const { server, client, base } = await setup({ fetch: () => new Response("twelve bytes") });
+    const res = await client.request({ url: `${base}/`, method: "HEAD" });
+    expect(res.fields.get("content-length")).toBe("12");
+    expect(res.body.length).toBe(0);
+    await client.close();
+    await server.close();
+  });
+
+  it("a streamed Web response body is sent chunked and arrives whole through fetch()", async () => {
+    const { server, client, base } = await setup({
+      fetch: () =>
+        new Response(
+          new ReadableStream({
+            async start(controller) {
+              for (let i = 0; i < 5; i++) {
+                controller.enqueue(new TextEncoder().encode(`part${i};`));
+                await new Promise((r) => setTimeout(r, 2));
+              }
+              controller.close();
+            },
+          }),
+        ),
+    });
+    const res = await client.fetch(`${base}/s`);
+    expect(res.headers.get("transfer-encoding")).toBe("chunked");
+    expect(await res.text()).toBe("part0;part1;part2;part3;part4;");
+    await client.close();
+    await server.close();
+  });
+
+  it("a refused connection fails the request with a typed error after bounded attempts", async () => {
+    const layer = memoryLayer();
+    const client = createClientFactory(layer)({ maxAttempts: 2 });
+    await expect(client.request({ url: "http://127.0.0.1:1/x" })).rejects.toMatchObject({
+      name: "RequestError",
+    });
+    await client.close();
+  });
+
+  it("graceful close: server.close() waits for an in-flight response", async () => {
+    let release: () => void = () => {};
+    const { server, client, base } = await setup({
+      handler: async (ex) => {
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        ex.respond(200, [], "late");
+      },
+    });
+    const pending = client.request({ url: `${base}/` });
+    await new Promise((r) => setTimeout(r, 10));
+    const closing = server.close();
+    release();
+    const res = await pending;
+    expect(text(res.body)).toBe("late");
+    expect(res.fields.get("connection")).toBe("close");
+    await closing;
+    await client.close();
+  });
+});
