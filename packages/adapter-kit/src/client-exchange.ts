@@ -86,7 +86,7 @@ export class ClientExchange {
               this.host.cancel(this.id);
             },
           },
-          { highWaterMark: BODY_HIGH_WATER, size: (chunk) => chunk.length },
+          { highWaterMark: BODY_HIGH_WATER, size: (chunk) => chunk?.byteLength ?? 0 },
         );
     const response = new Response(body, {
       status: head.status < 200 ? 502 : head.status,

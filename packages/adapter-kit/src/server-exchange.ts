@@ -159,7 +159,7 @@ export class ServerExchange {
       {
         // With 100-continue pending, pull only on a real read (high-water 0).
         highWaterMark: this.awaitingContinue ? 0 : BODY_HIGH_WATER,
-        size: (chunk) => chunk.length,
+        size: (chunk) => chunk?.byteLength ?? 0,
       },
     );
   }
