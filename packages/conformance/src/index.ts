@@ -4,6 +4,7 @@
  * runner (vitest, `bun test`, `deno test`).
  */
 
+export { type ClientUnderTest, clientCases, scenariosNotReplayed } from "./client-cases.ts";
 export {
   type ExampleApp,
   exampleCliCases,
@@ -12,4 +13,7 @@ export {
   startExample,
 } from "./example-cli-cases.ts";
 export { type ParsedResponse, parseResponses, RawClient, type RawEnd } from "./raw-client.ts";
+export { type RealPeerCase, realPeerCases, skipReason } from "./real-peer-cases.ts";
+export { type ReplayOptions, replayIssue, replayScenario } from "./scenario-replay.ts";
+export { ScriptServer, type ScriptServerOptions } from "./script-server.ts";
 export { type ConformanceCase, type ServerUnderTest, serverCases } from "./server-cases.ts";
