@@ -1,0 +1,15 @@
+/**
+ * The example contract (apps/example-shared/README.md), end to end: the
+ * conformance kit starts this app as a user would — `deno run` in a child
+ * process — and drives it over raw TCP and with `get`.
+ */
+import { fileURLToPath } from "node:url";
+import { exampleCliCases } from "@tether/conformance";
+
+const app = {
+  runtime: "deno",
+  cwd: fileURLToPath(new URL("..", import.meta.url)),
+  command: [Deno.execPath(), "run", "--no-lock", "--allow-net", "src/main.ts"],
+};
+
+for (const c of exampleCliCases) Deno.test(c.name, () => c.run(app));
