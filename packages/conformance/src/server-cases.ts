@@ -36,7 +36,12 @@ async function withServer(
   try {
     await body(server);
   } finally {
-    await Promise.race([server.close(), sleep(3000)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 3000);
+    });
+    await Promise.race([server.close(), limit]);
+    clearTimeout(timer);
   }
 }
 

@@ -106,7 +106,11 @@ export class ClientConnection extends ConnectionBase {
       { version, fields, framing },
       { kind: "request", proxy: this.proxy },
     );
-    const bytes = serializeRequestHead({ ...head, version, fields }, framing);
+    // Properties written out, not spread: spreading a head costs microseconds per request on V8.
+    const bytes = serializeRequestHead(
+      { method: head.method, target: head.target, version, fields },
+      framing,
+    );
     const ex: ClientExchange = {
       id: this.nextId++,
       method: head.method,

@@ -257,7 +257,11 @@ export class ServerConnection extends ConnectionBase {
     }
     // Serialize before changing any state: a head the serializer refuses
     // (a bad field, a 101 without Upgrade) leaves the exchange unanswered.
-    const bytes = serializeResponseHead({ ...head, version: "1.1", fields }, framing);
+    // Properties written out, not spread: spreading a head costs microseconds per response on V8.
+    const bytes = serializeResponseHead(
+      { status: head.status, reason: head.reason, version: "1.1", fields },
+      framing,
+    );
     if (framing.kind === "tunnel") ex.switching = true;
     else if (ex.switchRequested && this.parser.state === "awaiting-switch") {
       // The switch is refused: the bytes that follow are HTTP again.

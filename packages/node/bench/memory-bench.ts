@@ -1,0 +1,164 @@
+/**
+ * Memory per idle keep-alive connection: a fresh server process per round
+ * (`--expose-gc`), a warm-up set of connections left open, then heapUsed
+ * and RSS after GC before and after `count` more connections, each idle
+ * after one request. The delta over `count` is the cost per connection.
+ * Loopback only, bounded by `count`.
+ */
+import { type ChildProcess, startChild } from "./child.ts";
+import { formatTarget, type Stats, stats, type Target, table, target } from "./rounds.ts";
+
+/** Servers measured, in table order. */
+export const MEMORY_SERVERS = [
+  { kind: "tether-handler", label: "tether serve({ handler })", ours: true },
+  { kind: "tether-fetch", label: "tether serve({ fetch })", ours: true },
+  { kind: "node-http", label: "node:http", ours: false },
+  { kind: "raw-net", label: "raw node:net (floor)", ours: false },
+] as const;
+
+/** Settings of the memory section. */
+export interface MemoryBenchOptions {
+  readonly rounds: number;
+  /** Idle connections measured. */
+  readonly connections: number;
+  /** Connections opened (and kept) before the baseline reading. */
+  readonly warmConnections: number;
+  readonly log: (text: string) => void;
+}
+
+/** One server's per-connection costs over the rounds. */
+export interface MemoryRun {
+  readonly name: string;
+  /** Bytes per connection, one value per round. */
+  readonly heapPerConnection: readonly number[];
+  readonly rssPerConnection: readonly number[];
+  readonly heap: Stats;
+  readonly rss: Stats;
+}
+
+/** The section's outcome. */
+export interface MemoryResult {
+  readonly connections: number;
+  readonly runs: readonly MemoryRun[];
+  readonly targets: readonly Target[];
+}
+
+interface MemoryReply {
+  readonly type: string;
+  readonly heapUsed: number;
+  readonly rss: number;
+  readonly open: number;
+}
+
+/** Measures one server once, in a fresh process. */
+async function measureOnce(
+  kind: string,
+  loader: ChildProcess,
+  options: MemoryBenchOptions,
+): Promise<{ heap: number; rss: number }> {
+  const { child, ready } = await startChild("server-child.ts", [kind], {
+    cpu: null,
+    nodeFlags: ["--expose-gc"],
+  });
+  try {
+    const port = Number(ready.port);
+    await loader.call({ type: "open", port, count: options.warmConnections });
+    const before = await child.call<MemoryReply>({ type: "memory" });
+    await loader.call({ type: "open", port, count: options.connections });
+    const after = await child.call<MemoryReply>({ type: "memory" });
+    const expected = options.warmConnections + options.connections;
+    if (after.open !== expected) {
+      throw new Error(`${kind}: ${after.open} connections open, expected ${expected}`);
+    }
+    return {
+      heap: (after.heapUsed - before.heapUsed) / options.connections,
+      rss: (after.rss - before.rss) / options.connections,
+    };
+  } finally {
+    await loader.call({ type: "close" });
+    await child.stop();
+  }
+}
+
+/** Runs the memory section, servers interleaved round by round. */
+export async function memoryBench(options: MemoryBenchOptions): Promise<MemoryResult> {
+  const { child: loader } = await startChild("idle-loader.ts", [], { cpu: null });
+  const heaps: number[][] = MEMORY_SERVERS.map(() => []);
+  const rsss: number[][] = MEMORY_SERVERS.map(() => []);
+  try {
+    const n = MEMORY_SERVERS.length;
+    for (let r = 0; r < options.rounds; r++) {
+      const line: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const i = (r + k) % n;
+        const s = MEMORY_SERVERS[i] as (typeof MEMORY_SERVERS)[number];
+        const m = await measureOnce(s.kind, loader, options);
+        (heaps[i] as number[]).push(m.heap);
+        (rsss[i] as number[]).push(m.rss);
+        line.push(`${s.kind} ${Math.round(m.heap)} B heap, ${Math.round(m.rss)} B RSS`);
+      }
+      options.log(`    round ${r + 1}/${options.rounds}: ${line.join("; ")}`);
+    }
+  } finally {
+    await loader.stop();
+  }
+  const runs = MEMORY_SERVERS.map((s, i) => ({
+    name: s.kind,
+    heapPerConnection: heaps[i] as number[],
+    rssPerConnection: rsss[i] as number[],
+    heap: stats(heaps[i] as number[]),
+    rss: stats(rsss[i] as number[]),
+  }));
+  const by = (kind: string): MemoryRun => runs.find((x) => x.name === kind) as MemoryRun;
+  const http = by("node-http");
+  const targets: Target[] = [];
+  for (const ours of MEMORY_SERVERS.filter((s) => s.ours)) {
+    const r = by(ours.kind);
+    targets.push(
+      target(
+        "memory",
+        `${ours.kind} heap per connection: node:http's over ours (≤ half ⇔ ≥ 2×)`,
+        http.heap.median / r.heap.median,
+        2,
+      ),
+      target(
+        "memory",
+        `${ours.kind} RSS per connection: node:http's over ours (≤ half ⇔ ≥ 2×)`,
+        http.rss.median / r.rss.median,
+        2,
+      ),
+    );
+  }
+  return { connections: options.connections, runs, targets };
+}
+
+/** The printed table of the memory section. */
+export function formatMemory(r: MemoryResult): string {
+  const out: string[] = [];
+  out.push(
+    `\n### Memory per idle keep-alive connection (${r.connections} connections, one request ` +
+      "each, after GC)\n",
+  );
+  const http = r.runs.find((x) => x.name === "node-http") as MemoryRun;
+  const bytes = (n: number): string => Math.round(n).toLocaleString("en-US");
+  const range = (s: Stats): string => `${bytes(s.min)}–${bytes(s.max)}`;
+  out.push(
+    table(
+      ["server", "heapUsed B/conn", "(range)", "RSS B/conn", "(range)", "÷ node:http heap / RSS"],
+      MEMORY_SERVERS.map((s) => {
+        const run = r.runs.find((x) => x.name === s.kind) as MemoryRun;
+        return [
+          s.label,
+          bytes(run.heap.median),
+          range(run.heap),
+          bytes(run.rss.median),
+          range(run.rss),
+          `${(run.heap.median / http.heap.median).toFixed(2)} / ${(run.rss.median / http.rss.median).toFixed(2)}`,
+        ];
+      }),
+    ),
+  );
+  out.push("Median over rounds (a fresh server process per round). Targets (both of our servers):");
+  for (const t of r.targets) out.push(formatTarget(t));
+  return out.join("\n");
+}
