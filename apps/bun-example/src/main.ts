@@ -1,7 +1,13 @@
-import { createClient, serve } from "@tether/bun";
+import { bunSocketLayer, createClient, serve } from "@tether/bun";
 import { runExample } from "@tether/example-shared";
 
 await runExample(
-  { serve, createClient, print: (line) => console.log(line), exit: (code) => process.exit(code) },
+  {
+    serve,
+    createClient,
+    socketLayer: bunSocketLayer,
+    print: (line) => console.log(line),
+    exit: (code) => process.exit(code),
+  },
   Bun.argv.slice(2),
 );

@@ -14,6 +14,8 @@ export interface ServeCommand {
   readonly maxRequests: number | undefined;
   readonly advertiseKeepAlive: boolean;
   readonly maxConnectionsPerClient: number | undefined;
+  /** `--tls-cert`/`--tls-key`: serve HTTPS with this certificate chain and key (PEM files). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
 }
 
 /** `get`: fetches URLs through one pooled client. */
@@ -30,6 +32,8 @@ export interface GetCommand {
   readonly gapMs: number;
   readonly http10: boolean;
   readonly proxy: string | undefined;
+  /** `--ca`: a PEM file of CA certificates trusted for https URLs (instead of the system's). */
+  readonly caFile: string | undefined;
 }
 
 /** `proxy`: a reverse proxy in front of `upstream`. */
@@ -58,8 +62,10 @@ export class CliUsageError extends Error {
 export const USAGE = `usage:
   serve [--port N] [--host H] [--keep-alive-timeout MS] [--max-requests N]
         [--advertise-keep-alive] [--max-connections-per-client N]
+        [--tls-cert FILE --tls-key FILE]
   get URL... [--connections N] [--pipelining D] [--method M] [--header 'N: v']...
         [--data S] [--retries N] [--serial] [--gap MS] [--http1.0] [--proxy URL]
+        [--ca FILE]
   proxy [--port N] [--host H] --upstream URL`;
 
 /** Default interface: loopback, so the example never listens on the network by accident. */
@@ -96,10 +102,18 @@ function parseServe(args: ArgReader): ServeCommand | HelpCommand {
   let maxRequests: number | undefined;
   let advertiseKeepAlive = false;
   let maxConnectionsPerClient: number | undefined;
+  let certFile: string | undefined;
+  let keyFile: string | undefined;
   for (let arg = args.next(); arg !== undefined; arg = args.next()) {
     switch (arg) {
       case "--port":
         port = args.port(arg);
+        break;
+      case "--tls-cert":
+        certFile = args.file(arg);
+        break;
+      case "--tls-key":
+        keyFile = args.file(arg);
         break;
       case "--host":
         host = args.host(arg);
@@ -124,6 +138,9 @@ function parseServe(args: ArgReader): ServeCommand | HelpCommand {
         throw args.unexpected(arg, "serve");
     }
   }
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new CliUsageError("serve: --tls-cert and --tls-key go together");
+  }
   return {
     kind: "serve",
     port,
@@ -132,6 +149,7 @@ function parseServe(args: ArgReader): ServeCommand | HelpCommand {
     maxRequests,
     advertiseKeepAlive,
     maxConnectionsPerClient,
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
   };
 }
 
@@ -147,6 +165,7 @@ function parseGet(args: ArgReader): GetCommand | HelpCommand {
   let gapMs: number | undefined;
   let http10 = false;
   let proxy: string | undefined;
+  let caFile: string | undefined;
   for (let arg = args.next(); arg !== undefined; arg = args.next()) {
     switch (arg) {
       case "--connections":
@@ -182,12 +201,15 @@ function parseGet(args: ArgReader): GetCommand | HelpCommand {
       case "--proxy":
         proxy = httpUrl(arg, args.value(arg)).origin;
         break;
+      case "--ca":
+        caFile = args.file(arg);
+        break;
       case "--help":
       case "-h":
         return { kind: "help" };
       default:
         if (arg.startsWith("-")) throw args.unexpected(arg, "get");
-        httpUrl("URL", arg);
+        httpUrl("URL", arg, true);
         // Kept as given: the output names each URL the way the user wrote it.
         urls.push(arg);
     }
@@ -208,6 +230,7 @@ function parseGet(args: ArgReader): GetCommand | HelpCommand {
     gapMs: gapMs ?? 0,
     http10,
     proxy,
+    caFile,
   };
 }
 
@@ -255,16 +278,17 @@ function parseHeader(text: string): readonly [string, string] {
   return [name, value];
 }
 
-/** An `http:` URL, or a usage error naming `what`. */
-function httpUrl(what: string, text: string): URL {
+/** An `http:` URL (or `https:` when `secure` is allowed), or a usage error naming `what`. */
+function httpUrl(what: string, text: string, secure = false): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     throw new CliUsageError(`${what}: '${text}' is not a URL`);
   }
-  if (url.protocol !== "http:") {
-    throw new CliUsageError(`${what}: '${text}' is not an http: URL`);
+  if (url.protocol !== "http:" && !(secure && url.protocol === "https:")) {
+    const kinds = secure ? "an http: or https:" : "an http:";
+    throw new CliUsageError(`${what}: '${text}' is not ${kinds} URL`);
   }
   return url;
 }
@@ -297,6 +321,13 @@ class ArgReader {
     const value = this.args[this.index++];
     if (value === undefined) throw new CliUsageError(`${name} needs a value`);
     return value;
+  }
+
+  /** A file name (read when the command runs). */
+  file(name: string): string {
+    const text = this.value(name);
+    if (text === "") throw new CliUsageError(`${name} needs a file name`);
+    return text;
   }
 
   /** A flag takes no value. */

@@ -9,6 +9,7 @@ import type {
   ClientOptions,
   RawHandler,
   ServeOptions,
+  SocketLayer,
   TetherClient,
   TetherServer,
 } from "@tether/adapter-kit";
@@ -35,11 +36,21 @@ export interface ExampleRuntime {
   exit(code: number): void;
   /** Writes one line to standard error; default `console.error`. */
   printError?(line: string): void;
+  /**
+   * Reads a text file (`--tls-cert`, `--tls-key`, `--ca`); default
+   * `node:fs/promises`, which Node, Bun and Deno all provide.
+   */
+  readTextFile?(path: string): Promise<string>;
+  /**
+   * The runtime's socket layer: with it, `proxy` accepts CONNECT and tunnels
+   * bytes (RFC 9110 §9.3.6); without it, CONNECT gets 501.
+   */
+  socketLayer?: SocketLayer;
 }
 
 /** A server (`serve`) or proxy (`proxy`) left running. */
 export interface RunningExample {
-  /** `http://host:port`, as printed. */
+  /** `http://host:port` (`https://` with `--tls-cert`), as printed. */
   readonly url: string;
   /** Stops it gracefully (and the proxy's upstream client). */
   close(): Promise<void>;
@@ -56,6 +67,7 @@ export async function runExample(
   argv: readonly string[],
 ): Promise<RunningExample | null> {
   const printError = runtime.printError ?? ((line: string) => console.error(line));
+  const readText = runtime.readTextFile ?? readTextFile;
   let command: Command;
   try {
     command = parseArguments(argv);
@@ -81,6 +93,11 @@ export async function runExample(
         const handler: RawHandler = (exchange) => {
           route(exchange).catch(report);
         };
+        const files = command.tls;
+        const tls =
+          files === undefined
+            ? undefined
+            : { cert: await readText(files.certFile), key: await readText(files.keyFile) };
         const server = await runtime.serve({
           hostname: command.host,
           port: command.port,
@@ -90,13 +107,15 @@ export async function runExample(
           maxRequestsPerConnection: command.maxRequests,
           advertiseKeepAlive: command.advertiseKeepAlive,
           maxConnectionsPerClient: command.maxConnectionsPerClient,
+          ...(tls !== undefined ? { tls } : {}),
         });
-        return announce(runtime, server, () => server.close());
+        return announce(runtime, server, () => server.close(), tls !== undefined);
       }
       case "proxy": {
         const client = runtime.createClient();
+        const layer = runtime.socketLayer;
         const handler: RawHandler = (exchange) => {
-          forward(exchange, client, command.upstream).catch(report);
+          forward(exchange, client, command.upstream, layer).catch(report);
         };
         const server = await runtime.serve({
           hostname: command.host,
@@ -110,12 +129,14 @@ export async function runExample(
         });
       }
       case "get": {
+        const ca = command.caFile === undefined ? undefined : await readText(command.caFile);
         const client = runtime.createClient({
           connectionsPerOrigin: command.connections,
           pipelining: command.pipelining,
           maxAttempts: command.retries === undefined ? undefined : command.retries + 1,
           http10: command.http10,
           proxy: command.proxy,
+          ...(ca !== undefined ? { tls: { ca } } : {}),
         });
         let status: number;
         try {
@@ -135,19 +156,30 @@ export async function runExample(
   }
 }
 
-/** Prints the first line, `listening on http://HOST:PORT`. */
+/** Prints the first line, `listening on http://HOST:PORT` (`https://` with TLS). */
 function announce(
   runtime: ExampleRuntime,
   server: TetherServer,
   close: () => Promise<void>,
+  tls = false,
 ): RunningExample {
-  const url = httpOrigin(server.hostname, server.port);
+  const url = httpOrigin(server.hostname, server.port, tls);
   runtime.print(`listening on ${url}`);
   return { url, close };
 }
 
-/** `http://host:port`, with an IPv6 literal in brackets (RFC 3986 §3.2.2). */
-export function httpOrigin(hostname: string, port: number): string {
+/** `http://host:port` (`https://` for TLS), with an IPv6 literal in brackets (RFC 3986 §3.2.2). */
+export function httpOrigin(hostname: string, port: number, tls = false): string {
   const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
-  return `http://${host}:${port}`;
+  return `${tls ? "https" : "http"}://${host}:${port}`;
+}
+
+/** The runtime-neutral file reader: `node:fs/promises`, present on Node, Bun and Deno. */
+async function readTextFile(path: string): Promise<string> {
+  // A computed specifier: this package is typed for the Web platform only.
+  const specifier = "node:fs/promises";
+  const fs = (await import(specifier)) as {
+    readFile(path: string, encoding: "utf8"): Promise<string>;
+  };
+  return fs.readFile(path, "utf8");
 }

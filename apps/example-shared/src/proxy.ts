@@ -7,10 +7,15 @@
  * incoming target in origin-form; the response comes back the same way.
  * Framing is decided afresh on each hop (RFC 9112 §6.1), so Content-Length
  * of the request and Transfer-Encoding of either message are not copied.
+ *
+ * CONNECT opens a tunnel to its target through the runtime's socket layer
+ * (tunnel.ts) — so `https://` requests can go through this proxy — when the
+ * runtime gave one; otherwise it gets 501.
  */
-import type { ClientResponse, RawExchange, TetherClient } from "@tether/adapter-kit";
+import type { ClientResponse, RawExchange, SocketLayer, TetherClient } from "@tether/adapter-kit";
 import { type Fields, stripHopByHop } from "@tether/core";
 import { originFormOf } from "./routes.ts";
+import { tunnel } from "./tunnel.ts";
 
 /** The part of a client the proxy uses. */
 export type ProxyClient = Pick<TetherClient, "request">;
@@ -33,14 +38,20 @@ const NOT_FORWARDED = new Set(["host", "content-length", "expect"]);
 /**
  * Forwards one exchange to `upstream` (an origin such as
  * `http://127.0.0.1:8080`) and relays the answer; 502 when the upstream
- * gives none. Rejects only if answering our own client fails.
+ * gives none. A CONNECT is tunnelled through `layer` when given.
+ * Rejects only if answering our own client fails.
  */
 export async function forward(
   exchange: RawExchange,
   client: ProxyClient,
   upstream: string,
+  layer?: SocketLayer,
 ): Promise<void> {
   const head = exchange.head;
+  if (head.method === "CONNECT" && layer !== undefined) {
+    tunnel(exchange, layer);
+    return;
+  }
   if (head.method === "CONNECT" || head.targetForm === "asterisk") {
     // Neither a tunnel nor `OPTIONS *` has an origin-form to forward.
     exchange.respond(501, [["Content-Type", "text/plain; charset=utf-8"]], "not supported");

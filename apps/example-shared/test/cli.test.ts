@@ -9,6 +9,7 @@ const SERVE_DEFAULTS = {
   maxRequests: undefined,
   advertiseKeepAlive: false,
   maxConnectionsPerClient: undefined,
+  tls: undefined,
 } as const;
 
 const GET_DEFAULTS = {
@@ -23,6 +24,7 @@ const GET_DEFAULTS = {
   gapMs: 0,
   http10: false,
   proxy: undefined,
+  caFile: undefined,
 } as const;
 
 const U = "http://127.0.0.1:8080/echo";
@@ -68,6 +70,16 @@ describe("parseArguments: valid command lines", () => {
       { ...SERVE_DEFAULTS, keepAliveTimeoutMs: 0 },
     ],
     ["get one URL", ["get", U], { ...GET_DEFAULTS, urls: [U] }],
+    [
+      "get an https URL with --ca (issue #9)",
+      ["get", "https://localhost:8443/", "--ca", "ca.pem"],
+      { ...GET_DEFAULTS, urls: ["https://localhost:8443/"], caFile: "ca.pem" },
+    ],
+    [
+      "serve --tls-cert --tls-key (issue #9)",
+      ["serve", "--tls-cert", "c.pem", "--tls-key=k.pem"],
+      { ...SERVE_DEFAULTS, tls: { certFile: "c.pem", keyFile: "k.pem" } },
+    ],
     [
       "get keeps URLs as given, in order",
       ["get", "http://a.test", U, "http://[::1]:1/x?y"],
@@ -176,7 +188,11 @@ describe("parseArguments: usage errors", () => {
     [["get"], /get: give at least one URL/],
     [["get", "--serial"], /get: give at least one URL/],
     [["get", "not a url"], /URL: 'not a url' is not a URL/],
-    [["get", "https://example.test/"], /is not an http: URL/],
+    [["get", "ftp://example.test/"], /is not an http: or https: URL/],
+    [["get", U, "--proxy", "https://proxy.test"], /--proxy: .* is not an http: URL/],
+    [["get", U, "--ca"], /--ca needs a value/],
+    [["serve", "--tls-cert", "c.pem"], /--tls-cert and --tls-key go together/],
+    [["serve", "--tls-key", "k.pem"], /--tls-cert and --tls-key go together/],
     [["get", U, "--connections", "0"], /--connections: expected an integer ≥ 1/],
     [["get", U, "--pipelining", "0"], /--pipelining: expected an integer ≥ 1/],
     [["get", U, "--retries", "-1"], /--retries: expected an integer ≥ 0/],

@@ -102,6 +102,9 @@ export function fakeExchange(request: FakeRequest = {}): FakeExchange {
       };
       return writer;
     },
+    takeOver() {
+      throw new Error("the fake exchange cannot be taken over");
+    },
   };
   return exchange;
 }

@@ -22,6 +22,7 @@ function command(urls: string[], extra: Partial<GetCommand> = {}): GetCommand {
     gapMs: 0,
     http10: false,
     proxy: undefined,
+    caFile: undefined,
     ...extra,
   };
 }

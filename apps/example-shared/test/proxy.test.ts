@@ -1,6 +1,7 @@
 import { Fields } from "@tether/core";
 import { describe, expect, it } from "vitest";
 import { forward } from "../src/proxy.ts";
+import { parseAuthority } from "../src/tunnel.ts";
 import { fakeClient, fakeExchange, field, response } from "./fakes.ts";
 
 const UPSTREAM = "http://127.0.0.1:8080";
@@ -129,5 +130,37 @@ describe("proxy: the response coming back", () => {
     expect(ex.answer?.status).toBe(501);
     expect(client.calls).toHaveLength(0);
     expect(field(ex.answer, "content-type")).toContain("text/plain");
+  });
+});
+
+describe("proxy: CONNECT targets (tunnel.ts)", () => {
+  it.each([
+    ["a.test:443", { hostname: "a.test", port: 443 }],
+    ["127.0.0.1:8443", { hostname: "127.0.0.1", port: 8443 }],
+    ["[2001:db8::1]:443", { hostname: "2001:db8::1", port: 443 }],
+  ])("RFC 9112 §3.2.3: %s is authority-form", (target, want) => {
+    expect(parseAuthority(target)).toEqual(want);
+  });
+
+  it.each([
+    "a.test",
+    "a.test:",
+    "a.test:0",
+    "a.test:65536",
+    "/path",
+    "user@a.test:443",
+    "2001:db8::1:443",
+  ])("RFC 9112 §3.2.3: %s is not authority-form with a port", (target) => {
+    expect(parseAuthority(target)).toBeNull();
+  });
+
+  it("without a socket layer, CONNECT still gets 501", async () => {
+    const ex = fakeExchange({ method: "CONNECT", target: "a.test:443", targetForm: "authority" });
+    await forward(
+      ex,
+      fakeClient(() => Promise.resolve(response())),
+      UPSTREAM,
+    );
+    expect(ex.answer?.status).toBe(501);
   });
 });

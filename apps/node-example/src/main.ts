@@ -1,11 +1,12 @@
 /** The Tether example app on Node.js. Contract: apps/example-shared/README.md. */
 import { runExample } from "@tether/example-shared";
-import { createClient, serve } from "@tether/node";
+import { createClient, nodeSocketLayer, serve } from "@tether/node";
 
 await runExample(
   {
     serve,
     createClient,
+    socketLayer: nodeSocketLayer,
     print: (line) => process.stdout.write(`${line}\n`),
     exit: (code) => {
       process.exitCode = code;

@@ -9,6 +9,7 @@ import type {
   ParserLimits,
   RequestHead,
 } from "@tether/core";
+import type { ClientTlsOptions, ServerTlsOptions, SocketHandlers } from "./socket-layer.ts";
 
 /** A Web-standard handler, as for Bun.serve, Deno.serve and Hono. */
 export type FetchHandler = (request: Request, info: RequestInfo) => Response | Promise<Response>;
@@ -56,6 +57,20 @@ export interface RawExchange {
     fields?: Iterable<readonly [string, string]>,
     bodyLength?: number | null,
   ): RawResponseWriter;
+  /**
+   * Accepts a CONNECT with a 2xx (RFC 9110 §9.3.6: a tunnel) or an Upgrade
+   * with 101 (§7.8), and takes the connection over once that answer is
+   * written: `handlers.open` receives the raw socket, `handlers.data` first
+   * gets any bytes the client sent past its request, then every later
+   * event is theirs. From then on the server no longer manages the
+   * connection — no timers, limits or graceful close, and `close()` does not
+   * wait for it. Throws a TypeError for any other status or request.
+   */
+  takeOver(
+    status: number,
+    fields: Iterable<readonly [string, string]> | undefined,
+    handlers: SocketHandlers,
+  ): void;
 }
 
 /** A streamed response body (low-level API). */
@@ -75,6 +90,11 @@ export interface ServerPolicyOptions {
   readonly maxRequestsPerConnection?: number;
   /** Time allowed to receive a request head (slow-header defence, ms). */
   readonly headersTimeoutMs?: number;
+  /**
+   * Longest silence allowed while a request body is read (slow-body
+   * defence, ms): on expiry the connection is closed. Default Infinity (off).
+   */
+  readonly bodyTimeoutMs?: number;
   /** Open connections allowed per client address. */
   readonly maxConnectionsPerClient?: number;
   /** Pipelined requests read ahead of the response being written. */
@@ -95,13 +115,19 @@ export interface ServeOptions extends ServerPolicyOptions {
   readonly limits?: Partial<ParserLimits>;
   /** Called when a handler throws or rejects; the client gets a 500. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Serve HTTPS with this certificate and key (PEM text). ALPN offers
+   * `http/1.1` only; a graceful close sends close_notify before FIN where
+   * the runtime allows it.
+   */
+  readonly tls?: ServerTlsOptions;
 }
 
 /** A running server. */
 export interface TetherServer {
   readonly hostname: string;
   readonly port: number;
-  /** `http://host:port` */
+  /** `http://host:port`, or `https://host:port` when serving TLS. */
   readonly url: string;
   /**
    * Graceful shutdown: stop accepting, finish in-flight requests (their
@@ -130,8 +156,21 @@ export interface ClientOptions {
   readonly maxRequestsPerConnection?: number;
   /** Send HTTP/1.0 requests with `Connection: keep-alive`. */
   readonly http10?: boolean;
-  /** An HTTP proxy (`http://host:port`): requests go to it in absolute-form. */
+  /**
+   * An HTTP proxy (`http://host:port`): `http:` requests go to it in
+   * absolute-form; `https:` ones through a CONNECT tunnel per origin, kept
+   * and reused like any persistent connection. A non-2xx answer to CONNECT
+   * fails the request with `PROXY_CONNECT_FAILED` and the proxy's `status`.
+   */
   readonly proxy?: string | Origin;
+  /**
+   * TLS for `https:` origins (and through tunnels): a custom CA, a client
+   * certificate, or (for tests only) no verification. The certificate is
+   * verified by default; a failed handshake fails the request with
+   * `TLS_FAILED`, which is not retried. One client has one TLS setting, so
+   * its connections never mix two (a pool key needs no TLS part).
+   */
+  readonly tls?: Omit<ClientTlsOptions, "servername">;
   readonly connectTimeoutMs?: number;
   readonly headersTimeoutMs?: number;
 }
@@ -189,7 +228,12 @@ export interface ClientStats {
 
 /** What a server or client reports about its connections and requests. */
 export type ConnectionEvent =
-  | { readonly type: "connection-opened"; readonly connection: number; readonly origin?: string }
+  | {
+      readonly type: "connection-opened";
+      readonly connection: number;
+      /** Client: `scheme://host:port`, with ` via scheme://proxy:port` through a tunnel. */
+      readonly origin?: string;
+    }
   | { readonly type: "connection-reused"; readonly connection: number; readonly request: number }
   | {
       readonly type: "connection-closed";

@@ -5,7 +5,7 @@
  */
 import type { Fields, RequestError, ResponseHead } from "@tether/core";
 import type { ClientResponse } from "./api.ts";
-import { fieldPairs } from "./web.ts";
+import { concatBytes, fieldPairs } from "./web.ts";
 
 /** What an exchange needs from its client. */
 export interface ExchangeHost {
@@ -122,7 +122,7 @@ export class ClientExchange {
       reason: head.reason,
       version: head.version,
       fields: head.fields,
-      body: concat(this.chunks),
+      body: concatBytes(this.chunks),
       trailers,
       connection: this.connection,
       reused: this.reused,
@@ -138,17 +138,4 @@ export class ClientExchange {
     }
     this.reject?.(error);
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

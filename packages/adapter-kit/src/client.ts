@@ -7,6 +7,7 @@
 import {
   ClientPool,
   type Origin,
+  originKey,
   type PoolEvent,
   type PoolRequest,
   RequestError,
@@ -25,7 +26,13 @@ import { ClientExchange } from "./client-exchange.ts";
 import { simpleFetch } from "./client-fetch.ts";
 import { DeadlineTimer, now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
-import type { RawSocket, SocketHandlers, SocketLayer } from "./socket-layer.ts";
+import {
+  type ClientTlsOptions,
+  type RawSocket,
+  type SocketHandlers,
+  type SocketLayer,
+  TlsFailure,
+} from "./socket-layer.ts";
 import { toBytes } from "./web.ts";
 
 /** Builds the `createClient()` of a runtime from its socket layer. */
@@ -47,6 +54,10 @@ function originOf(url: URL): Origin {
 class Client implements TetherClient {
   private readonly layer: SocketLayer;
   private readonly pool: ClientPool;
+  /** For `https` origins and tunnels. */
+  private readonly tls: ClientTlsOptions;
+  /** Sockets whose `start-tls` handshake is under way. */
+  private readonly securing = new Set<number>();
   private readonly sockets = new Map<number, RawSocket>();
   private readonly exchanges = new Map<number, ClientExchange>();
   private readonly events = new Listeners<ConnectionEvent>();
@@ -71,9 +82,11 @@ class Client implements TetherClient {
 
   constructor(layer: SocketLayer, options: ClientOptions) {
     this.layer = layer;
-    const { proxy, ...rest } = options;
+    const { proxy, tls, ...rest } = options;
+    this.tls = tls ?? {};
     this.pool = new ClientPool({
       ...rest,
+      ...(layer.decodeLatin1 !== undefined ? { decodeLatin1: layer.decodeLatin1 } : {}),
       ...(proxy !== undefined
         ? { proxy: typeof proxy === "string" ? originOf(new URL(proxy)) : proxy }
         : {}),
@@ -221,7 +234,31 @@ class Client implements TetherClient {
       case "resume-read":
         this.sockets.get(a.socket)?.resumeRead();
         break;
+      case "start-tls":
+        this.startTls(a.socket, a.origin);
+        break;
     }
+  }
+
+  /** The CONNECT tunnel is up: TLS through it, as the origin's client. */
+  private startTls(id: number, origin: Origin): void {
+    const socket = this.sockets.get(id);
+    if (socket === undefined) return;
+    if (socket.startTls === undefined) {
+      // The layer cannot: a failed connect, and the socket goes.
+      this.sockets.delete(id);
+      socket.close();
+      const message = `the ${this.layer.runtime} socket layer cannot start TLS on a connection`;
+      this.pool.connectFailed(id, message, now(), "tls");
+      return;
+    }
+    this.securing.add(id);
+    const target = { hostname: origin.host, port: origin.port, tls: this.tls };
+    socket.startTls(target, () => {
+      if (!this.securing.delete(id)) return;
+      this.pool.tlsEstablished(id, now());
+      this.run();
+    });
   }
 
   private connect(id: number, origin: Origin): void {
@@ -249,15 +286,23 @@ class Client implements TetherClient {
         const ours = !this.sockets.has(id);
         this.sockets.delete(id);
         this.activeOn.delete(id);
-        if (!opened) this.pool.connectFailed(id, error?.message ?? "connection failed", now());
-        else if (!ours && (error !== undefined || !ended)) {
+        const securing = this.securing.delete(id);
+        if (!opened || (securing && !ours)) {
+          // A TLS failure is not retried (TLS_FAILED); anything else is a failed connect.
+          const kind = error instanceof TlsFailure ? "tls" : "transport";
+          this.pool.connectFailed(id, error?.message ?? "connection failed", now(), kind);
+        } else if (!ours && (error !== undefined || !ended)) {
           this.pool.reset(id, error?.message ?? "connection reset", now());
         } else if (!ours) this.pool.peerEnded(id, now());
         this.run();
       },
     };
     this.layer.connect(
-      { hostname: origin.host, port: origin.port, tls: origin.scheme === "https" },
+      {
+        hostname: origin.host,
+        port: origin.port,
+        ...(origin.scheme === "https" ? { tls: this.tls } : {}),
+      },
       handlers,
     );
   }
@@ -300,14 +345,19 @@ class Client implements TetherClient {
           reason: ev.reason,
         });
         break;
-      case "connection-opened":
+      case "connection-opened": {
         this.counters.connectionsOpened++;
+        const tunnel = ev.tunnel;
         this.emit({
           type: "connection-opened",
           connection: ev.connection,
-          origin: `${ev.origin.scheme}://${ev.origin.host}:${ev.origin.port}`,
+          origin:
+            tunnel === undefined
+              ? originKey(ev.origin)
+              : `${originKey(tunnel)} via ${originKey(ev.origin)}`,
         });
         break;
+      }
       case "connection-reused":
         if ((this.activeOn.get(ev.connection) ?? 0) > 0) this.counters.pipelined++;
         this.assign(ev.id, ev.connection);

@@ -4,6 +4,7 @@ export { DeadlineTimer, now } from "./clock.ts";
 export { Listeners } from "./listeners.ts";
 export { createServe } from "./server.ts";
 export type * from "./socket-layer.ts";
+export { isIpLiteral, sniName, TlsFailure } from "./socket-layer.ts";
 export {
   fromWebResponse,
   type ResponseParts,

@@ -37,6 +37,8 @@ export class ServerConnectionDriver implements SocketHandlers {
   private again = false;
   /** The socket refused more data; waiting for `drain`. */
   private blocked = false;
+  /** The time of the socket event being handled, while it is. */
+  private eventTime: number | null = null;
   /** Bytes were written since the session was last told they went through. */
   private unflushed = false;
   private drainWaiters: (() => void)[] = [];
@@ -45,6 +47,10 @@ export class ServerConnectionDriver implements SocketHandlers {
   private closedOnce = false;
   /** The deadline the timer is armed for (Infinity: not armed). */
   private armedFor = Number.POSITIVE_INFINITY;
+  /** The handler's, once the connection switched protocols (takeOver); every socket event goes there. */
+  private tunnel: SocketHandlers | null = null;
+  /** Given by takeOver(), waiting for the session to switch. */
+  private tunnelPending: SocketHandlers | null = null;
 
   constructor(host: DriverHost) {
     this.host = host;
@@ -92,18 +98,36 @@ export class ServerConnectionDriver implements SocketHandlers {
   }
 
   data(bytes: Uint8Array): void {
+    if (this.tunnel !== null) {
+      this.tunnel.data(bytes);
+      return;
+    }
     const session = this.session;
     if (session === null) return;
-    session.received(this.host.copyReads ? bytes.slice() : bytes, now());
-    this.run();
+    const t = now();
+    this.eventTime = t;
+    try {
+      session.received(this.host.copyReads ? bytes.slice() : bytes, t);
+      this.run();
+    } finally {
+      this.eventTime = null;
+    }
   }
 
   end(): void {
+    if (this.tunnel !== null) {
+      this.tunnel.end();
+      return;
+    }
     this.session?.peerEnded(now());
     this.run();
   }
 
   drain(): void {
+    if (this.tunnel !== null) {
+      this.tunnel.drain();
+      return;
+    }
     this.blocked = false;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
@@ -111,7 +135,11 @@ export class ServerConnectionDriver implements SocketHandlers {
     this.run();
   }
 
-  close(): void {
+  close(error?: Error): void {
+    if (this.tunnel !== null) {
+      this.tunnel.close(error);
+      return;
+    }
     if (this.closedOnce) return;
     this.closedOnce = true;
     this.timer.clear();
@@ -139,6 +167,14 @@ export class ServerConnectionDriver implements SocketHandlers {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * The answer just given switches protocols: once the session has
+   * switched, the socket is handed to `handlers` (see RawExchange.takeOver).
+   */
+  handOver(handlers: SocketHandlers): void {
+    this.tunnelPending = handlers;
+  }
+
   /** A request body stream has room again: deliver the events held back. */
   bodyDrained(): void {
     if (!this.bodyFull) return;
@@ -146,9 +182,14 @@ export class ServerConnectionDriver implements SocketHandlers {
     this.run();
   }
 
-  /** Time for {@link ServerSession} calls. */
+  /**
+   * Time for {@link ServerSession} calls: read once per socket event and
+   * reused by everything that event triggers synchronously (handlers that
+   * answer at once), read afresh otherwise. The clock is not free on every
+   * runtime (a native call on Deno).
+   */
   now(): number {
-    return now();
+    return this.eventTime ?? now();
   }
 
   /**
@@ -172,10 +213,10 @@ export class ServerConnectionDriver implements SocketHandlers {
           // Everything written went through: tell the session (its idle timer
           // and graceful close wait for it).
           this.unflushed = false;
-          session.writable(now());
+          session.writable(this.now());
           this.again = true;
         }
-        if (!this.bodyFull) {
+        if (!this.bodyFull && !this.backedUp) {
           const events = session.takeEvents();
           if (events.length > 0) {
             this.deliver(events);
@@ -186,7 +227,27 @@ export class ServerConnectionDriver implements SocketHandlers {
     } finally {
       this.running = false;
     }
-    if (!this.closedOnce) this.armTimer(session.nextDeadline());
+    if (this.tunnelPending !== null && session.state === "switched") this.switchOver(session);
+    else if (!this.closedOnce) this.armTimer(session.nextDeadline());
+  }
+
+  /**
+   * The session switched protocols: it lets go of the socket (no close, no
+   * longer counted), the server forgets the connection, and the handler's
+   * handlers get the socket, the bytes already read past the request, and
+   * every later event.
+   */
+  private switchOver(session: ServerSession): void {
+    const handlers = this.tunnelPending as SocketHandlers;
+    this.tunnelPending = null;
+    const rest = session.takeRest();
+    session.release();
+    this.timer.clear();
+    this.closedOnce = true;
+    this.host.closed(this);
+    this.tunnel = handlers;
+    handlers.open(this.socket as RawSocket);
+    if (rest.length > 0) handlers.data(rest);
   }
 
   /**
@@ -203,6 +264,20 @@ export class ServerConnectionDriver implements SocketHandlers {
   }
 
   // --- internals -------------------------------------------------------------------
+
+  /**
+   * Write back-pressure at a request boundary: the socket refused more bytes
+   * and no request body is being read, so new requests wait (undelivered)
+   * until it drains. Without this, a client that pipelines without reading
+   * its responses has every request answered into an ever-growing write
+   * buffer; with it, the session reads ahead `maxPipelinedRequests` (and
+   * `maxBufferedBytes`), then pauses reading, and TCP flow control slows
+   * the client down. A body being read is never held up (the client may be
+   * waiting to finish it before it reads).
+   */
+  private get backedUp(): boolean {
+    return this.blocked && this.reading === null && !this.closedOnce;
+  }
 
   private execute(actions: SocketAction[]): void {
     const socket = this.socket as RawSocket;
@@ -225,6 +300,7 @@ export class ServerConnectionDriver implements SocketHandlers {
           socket.resumeRead();
           break;
         case "connect":
+        case "start-tls":
           break; // never asked of a server
       }
     }
@@ -265,8 +341,16 @@ export class ServerConnectionDriver implements SocketHandlers {
             });
           }
           break;
+        case "error":
+          // The session answers the error itself; but a body cut short or
+          // malformed (a FIN inside it, RFC 9112 §8; bad chunk syntax; over
+          // the size limit) must fail its reader, or the handler waits for
+          // the rest forever and the session waits for the handler.
+          this.reading?.failBody(ev.error);
+          this.reading = null;
+          break;
         default:
-          break; // errors are answered by the session; peer-closed needs nothing
+          break; // peer-closed needs nothing
       }
     }
   }

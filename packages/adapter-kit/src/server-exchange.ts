@@ -7,7 +7,8 @@ import type { BodyFraming, Fields, RequestHead, ServerSession } from "@tether/co
 import type { RawResponseWriter, RequestInfo } from "./api.ts";
 import { type FieldInit, StreamWriter, writeComplete, writeWeb } from "./response-writer.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
-import { toBytes } from "./web.ts";
+import type { SocketHandlers } from "./socket-layer.ts";
+import { concatBytes, toBytes } from "./web.ts";
 
 /** Body bytes a request stream holds before reading from the socket pauses. */
 const BODY_HIGH_WATER = 64 * 1024;
@@ -32,6 +33,8 @@ export class ServerExchange {
   private chunks: Uint8Array[] = [];
   private bodyDone = false;
   private bodyFailed = false;
+  /** Why the body failed: a ProtocolError when it was cut short or malformed. */
+  private bodyError: Error | null = null;
   private streamController: ReadableStreamDefaultController<Uint8Array> | null = null;
   private bodyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   /** The answer, waiting for this exchange's turn. */
@@ -86,11 +89,12 @@ export class ServerExchange {
     for (const w of this.bodyWaiters.splice(0)) w.resolve();
   }
 
-  failBody(): void {
+  failBody(cause?: Error): void {
     if (this.bodyDone) return;
     this.bodyFailed = true;
     this.bodyDone = true;
-    const error = new Error("the connection closed before the request body ended");
+    const error = cause ?? new Error("the connection closed before the request body ended");
+    this.bodyError = error;
     this.streamController?.error(error);
     for (const w of this.bodyWaiters.splice(0)) w.reject(error);
   }
@@ -121,19 +125,10 @@ export class ServerExchange {
     if (!this.bodyDone) {
       await new Promise<void>((resolve, reject) => this.bodyWaiters.push({ resolve, reject }));
     }
-    if (this.bodyFailed) throw new Error("the connection closed before the request body ended");
+    if (this.bodyFailed) throw this.bodyError as Error;
     const chunks = this.chunks;
     this.chunks = [];
-    if (chunks.length === 1) return chunks[0] as Uint8Array;
-    let size = 0;
-    for (const c of chunks) size += c.length;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return concatBytes(chunks);
   }
 
   /** The body as a stream with back-pressure, or null when the request has none. */
@@ -179,15 +174,44 @@ export class ServerExchange {
     return writer;
   }
 
+  /**
+   * Answers a CONNECT with a 2xx (RFC 9110 §9.3.6) or an Upgrade with 101
+   * (§7.8), then hands the socket to `handlers` (see RawExchange.takeOver).
+   */
+  takeOver(status: number, fields: FieldInit | undefined, handlers: SocketHandlers): void {
+    const connect = this.head.method === "CONNECT" && status >= 200 && status < 300;
+    if (!connect && status !== 101) {
+      throw new TypeError("takeOver() answers a CONNECT with a 2xx or an Upgrade with 101");
+    }
+    this.setAnswer((session) => {
+      session.respond({ status, fields: fields ?? [] }, this.now());
+      this.driver.handOver(handlers);
+    });
+  }
+
   /** Answers with a Web `Response`. */
   respondWeb(response: Response): void {
     this.setAnswer((session) => writeWeb(this, session, response));
   }
 
-  /** The handler failed: a 500 if nothing was sent yet, else the connection is cut. */
+  /**
+   * The handler failed: a 500 if nothing was sent yet (or, when the request
+   * body broke the protocol, that error's status with `Connection: close`,
+   * so the client gets one answer), else the connection is cut.
+   */
   fail(): void {
     if (this.answer === null && !this.started) {
-      this.respond(500, [["content-type", "text/plain"]], "Internal Server Error\n");
+      const status = (this.bodyError as { status?: unknown } | null)?.status;
+      if (typeof status === "number") {
+        this.respond(
+          status,
+          [
+            ["content-type", "text/plain"],
+            ["connection", "close"],
+          ],
+          `${this.bodyError?.message}\n`,
+        );
+      } else this.respond(500, [["content-type", "text/plain"]], "Internal Server Error\n");
       return;
     }
     this.driver.current?.abort("aborted", this.driver.now());

@@ -19,7 +19,7 @@ import { now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
 import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
 import type { ServerExchange } from "./server-exchange.ts";
-import type { SocketLayer } from "./socket-layer.ts";
+import type { SocketHandlers, SocketLayer } from "./socket-layer.ts";
 import { toWebRequest } from "./web.ts";
 
 /** Bodies larger than this are refused with 413 unless `limits.maxBodyBytes` says otherwise. */
@@ -67,6 +67,7 @@ class Server implements TetherServer, DriverHost {
       ...(options.headersTimeoutMs !== undefined
         ? { headersTimeoutMs: options.headersTimeoutMs }
         : {}),
+      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
       ...(options.maxConnectionsPerClient !== undefined
         ? { maxConnectionsPerClient: options.maxConnectionsPerClient }
         : {}),
@@ -74,6 +75,7 @@ class Server implements TetherServer, DriverHost {
         ? { maxPipelinedRequests: options.maxPipelinedRequests }
         : {}),
       limits: { maxBodyBytes: DEFAULT_MAX_BODY, ...options.limits },
+      ...(layer.decodeLatin1 !== undefined ? { decodeLatin1: layer.decodeLatin1 } : {}),
     });
     this.handle =
       options.fetch !== undefined
@@ -91,12 +93,17 @@ class Server implements TetherServer, DriverHost {
 
   get url(): string {
     const h = this.hostname.includes(":") ? `[${this.hostname}]` : this.hostname;
-    return `http://${h}:${this.port}`;
+    return `${this.options.tls !== undefined ? "https" : "http"}://${h}:${this.port}`;
   }
 
   async listen(): Promise<void> {
+    const tls = this.options.tls;
     this.listener = await this.layer.listen(
-      { hostname: this.options.hostname ?? "0.0.0.0", port: this.options.port ?? 0 },
+      {
+        hostname: this.options.hostname ?? "0.0.0.0",
+        port: this.options.port ?? 0,
+        ...(tls !== undefined ? { tls } : {}),
+      },
       () => {
         const driver = new ServerConnectionDriver(this);
         this.drivers.add(driver);
@@ -219,5 +226,13 @@ class RawView implements RawExchange {
     bodyLength?: number | null,
   ): RawResponseWriter {
     return this.ex.streamAnswer(status, fields, bodyLength);
+  }
+
+  takeOver(
+    status: number,
+    fields: Iterable<readonly [string, string]> | undefined,
+    handlers: SocketHandlers,
+  ): void {
+    this.ex.takeOver(status, fields, handlers);
   }
 }

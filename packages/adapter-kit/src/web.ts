@@ -112,3 +112,17 @@ export function fromWebResponse(response: Response): ResponseParts {
 export function toBytes(body: Uint8Array | string): Uint8Array {
   return typeof body === "string" ? utf8.encode(body) : body;
 }
+
+/** Joins byte chunks into one array (the chunk itself when there is one). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ConnectionEvent } from "../src/api.ts";
 import { createClientFactory } from "../src/client.ts";
 import { createServe } from "../src/server.ts";
+import type { RawSocket } from "../src/socket-layer.ts";
 import { memoryLayer } from "./memory-layer.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -119,6 +120,96 @@ describe("serve() and createClient() over an in-memory socket layer", () => {
       name: "RequestError",
     });
     await client.close();
+  });
+
+  it("RFC 9110 §9.3.6: takeOver() answers CONNECT with 200 and hands over the socket, early bytes first", async () => {
+    const layer = memoryLayer();
+    const server = await createServe(layer)({
+      hostname: "127.0.0.1",
+      port: 0,
+      handler: (ex) => {
+        let socket: RawSocket | null = null;
+        ex.takeOver(200, [["X-Tunnel", "yes"]], {
+          open: (s) => {
+            socket = s;
+          },
+          // An echo, shouting.
+          data: (bytes) => socket?.write([new TextEncoder().encode(text(bytes).toUpperCase())]),
+          end: () => socket?.shutdownWrite(),
+          drain: () => {},
+          close: () => {},
+        });
+      },
+    });
+    let seen = "";
+    let client: RawSocket | null = null;
+    const gotEcho = new Promise<void>((resolve) => {
+      layer.connect(
+        { hostname: "127.0.0.1", port: server.port },
+        {
+          open: (s) => {
+            client = s;
+            s.write([
+              new TextEncoder().encode(
+                "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\nearly",
+              ),
+            ]);
+          },
+          data: (bytes) => {
+            seen += text(bytes);
+            if (seen.endsWith("EARLY")) resolve();
+          },
+          end: () => {},
+          drain: () => {},
+          close: () => {},
+        },
+      );
+    });
+    await gotEcho;
+    expect(seen).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seen).toMatch(/X-Tunnel: yes\r\n\r\nEARLY$/);
+    expect(seen).not.toMatch(/content-length|transfer-encoding/i);
+    // The server no longer tracks the tunnel: close() does not wait for it.
+    await server.close();
+    (client as RawSocket | null)?.close();
+  });
+
+  it("takeOver() is only for CONNECT (2xx) or Upgrade (101): a TypeError otherwise", async () => {
+    let thrown: unknown;
+    const { server, client, base } = await setup({
+      handler: (ex) => {
+        try {
+          ex.takeOver(200, [], { open() {}, data() {}, end() {}, drain() {}, close() {} });
+        } catch (error) {
+          thrown = error;
+          ex.respond(200, [], "normal");
+        }
+      },
+    });
+    const r = await client.request({ url: `${base}/` });
+    expect(text(r.body)).toBe("normal");
+    expect(thrown).toBeInstanceOf(TypeError);
+    await client.close();
+    await server.close();
+  });
+
+  it("https through a proxy on a layer without startTls fails with TLS_FAILED, once", async () => {
+    const layer = memoryLayer();
+    const proxy = await createServe(layer)({
+      hostname: "127.0.0.1",
+      port: 0,
+      handler: (ex) => {
+        ex.takeOver(200, [], { open() {}, data() {}, end() {}, drain() {}, close() {} });
+      },
+    });
+    const client = createClientFactory(layer)({ proxy: `http://127.0.0.1:${proxy.port}` });
+    await expect(client.request({ url: "https://a.test/" })).rejects.toMatchObject({
+      name: "RequestError",
+      code: "TLS_FAILED",
+      attempts: { count: 1 },
+    });
+    await client.close();
+    await proxy.close();
   });
 
   it("graceful close: server.close() waits for an in-flight response", async () => {

@@ -36,8 +36,11 @@
  *   `binaryType: "uint8array"` matters for that copy: on a Node `Buffer`,
  *   `slice()` is a view, not a copy.
  * - Accepted and dialled sockets already have TCP_NODELAY set by Bun.
+ * - TLS (`Bun.connect({ tls })`, `Bun.listen({ tls })`, `upgradeTLS()` after
+ *   a CONNECT tunnel's 2xx): what Bun does there is listed in tls.ts.
  */
 import type {
+  ClientTlsOptions,
   ConnectOptions,
   ListenOptions,
   RawListener,
@@ -46,6 +49,7 @@ import type {
   SocketLayer,
 } from "@tether/adapter-kit";
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
+import { clientTls, handshakeFailure, keepSession, serverTls, sessionFor } from "./tls.ts";
 
 /** Buffers of one `write()` whose total fits are sent in one `send(2)` through this. */
 const COALESCE_LIMIT = 16 * 1024;
@@ -267,6 +271,73 @@ class BunSocket implements RawSocket {
   }
 }
 
+/** Handlers that do nothing: a socket replaced by its TLS socket reports to nobody. */
+const NOBODY: SocketHandlers = {
+  open: ignore,
+  data: ignore,
+  end: ignore,
+  drain: ignore,
+  close: ignore,
+};
+
+/** A socket the layer dialled: it may speak TLS, and start TLS in place (tls.ts). */
+class DialledBunSocket extends BunSocket {
+  /** TLS: where its session is kept (null once kept, or for plain TCP). */
+  private sessionKey: { options: ClientTlsOptions; hostname: string; port: number } | null = null;
+  /** `startTls()` waits for this handshake. */
+  private tlsReady: (() => void) | null = null;
+
+  /** TLS: keep this connection's session under `options`, for `hostname:port`. */
+  wantSession(options: ClientTlsOptions, hostname: string, port: number): void {
+    this.sessionKey = { options, hostname, port };
+  }
+
+  /** In `open`, before the handshake: offer the session kept for this server. */
+  offerSession(socket: Socket<BunSocket>): void {
+    const key = this.sessionKey;
+    const session = key === null ? undefined : sessionFor(key.options, key.hostname, key.port);
+    if (session !== undefined) socket.setSession(session);
+  }
+
+  /** Once data flows the server's tickets are in: keep the session (once). */
+  takeSession(socket: Socket<BunSocket>): void {
+    const key = this.sessionKey;
+    if (key === null) return;
+    this.sessionKey = null;
+    const session = socket.getSession() as unknown;
+    if (session instanceof Uint8Array) keepSession(key.options, key.hostname, key.port, session);
+  }
+
+  /** The handshake ended: `ok`, or a TlsFailure reported with `close`. */
+  handshaken(ok: boolean, error: Error | null): void {
+    if (!ok) {
+      this.failed(handshakeFailure(error));
+      return;
+    }
+    const ready = this.tlsReady;
+    this.tlsReady = null;
+    if (ready !== null) ready();
+    else this.handlers.open(this);
+  }
+
+  startTls(target: ConnectOptions, established: () => void): void {
+    const plain = this.socket;
+    if (plain === null) return;
+    const hostname = bare(target.hostname);
+    const settings = target.tls ?? {};
+    this.tlsReady = established;
+    this.wantSession(settings, hostname, target.port);
+    // The plain socket goes on seeing the encrypted bytes: it reports to nobody.
+    plain.data = new BunSocket(null, NOBODY);
+    const [, secure] = plain.upgradeTLS<BunSocket>({
+      data: this,
+      tls: clientTls(hostname, settings),
+      socket: upgraded,
+    });
+    this.socket = secure;
+  }
+}
+
 /** Handlers shared by every socket; each finds its {@link BunSocket} in `socket.data`. */
 const shared = {
   binaryType: "uint8array",
@@ -299,6 +370,62 @@ const dialled: SocketHandler<BunSocket> = {
     socket.data.refused(error);
   },
 };
+
+/**
+ * For TLS sockets this layer dials (or upgrades): `open` comes before the
+ * handshake, which `handshake` reports; the session is kept once data flows.
+ */
+const dialledTls: SocketHandler<BunSocket> = {
+  ...shared,
+  open(socket: Socket<BunSocket>): void {
+    const raw = socket.data as DialledBunSocket;
+    raw.socket = socket;
+    raw.offerSession(socket);
+  },
+  handshake(socket: Socket<BunSocket>, ok: boolean, error: Error | null): void {
+    (socket.data as DialledBunSocket).handshaken(ok, error);
+  },
+  data(socket: Socket<BunSocket>, bytes: Uint8Array): void {
+    const raw = socket.data as DialledBunSocket;
+    raw.takeSession(socket);
+    raw.handlers.data(bytes);
+  },
+  connectError(socket: Socket<BunSocket>, error: Error): void {
+    socket.data.refused(error);
+  },
+};
+
+/** For the TLS socket of `upgradeTLS()`: as {@link dialledTls}, without connecting. */
+const upgraded: SocketHandler<BunSocket> = {
+  ...dialledTls,
+  open(socket: Socket<BunSocket>): void {
+    socket.data.socket = socket;
+  },
+};
+
+/**
+ * For a TLS listener: a client whose handshake fails may close before
+ * `open` gave it a {@link BunSocket}.
+ */
+const acceptedTls = {
+  ...shared,
+  data(socket: Socket<BunSocket>, bytes: Uint8Array): void {
+    socket.data?.handlers.data(bytes);
+  },
+  drain(socket: Socket<BunSocket>): void {
+    socket.data?.flushed();
+  },
+  end(socket: Socket<BunSocket>): void {
+    socket.data?.ended();
+  },
+  close(socket: Socket<BunSocket>, error?: Error): void {
+    socket.data?.gone(error);
+  },
+  error(socket: Socket<BunSocket>, error: Error): void {
+    if (socket.data === undefined) socket.terminate();
+    else socket.data.failed(error);
+  },
+} satisfies SocketHandler<BunSocket>;
 
 /** A listening `Bun.listen` server. */
 class BunListener implements RawListener {
@@ -333,12 +460,15 @@ export const bunSocketLayer: SocketLayer = {
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     try {
+      const tls = options.tls;
       const listener = Bun.listen<BunSocket>({
         hostname: bare(options.hostname ?? "0.0.0.0"),
         port: options.port ?? 0,
         allowHalfOpen: true,
+        // TLS: `open` comes once the handshake is done (no `handshake` handler).
+        ...(tls !== undefined ? { tls: serverTls(tls) } : {}),
         socket: {
-          ...shared,
+          ...(tls !== undefined ? acceptedTls : shared),
           open(socket: Socket<BunSocket>): void {
             const handlers = accept();
             const raw = new BunSocket(socket, handlers);
@@ -355,20 +485,18 @@ export const bunSocketLayer: SocketLayer = {
   },
 
   connect(options: ConnectOptions, handlers: SocketHandlers): void {
-    const raw = new BunSocket(null, handlers);
-    if (options.tls === true) {
-      // Reported asynchronously, like every other connect failure.
-      const error = new Error("@tether/bun does not support TLS (https) origins yet");
-      queueMicrotask(() => raw.refused(error));
-      return;
-    }
+    const raw = new DialledBunSocket(null, handlers);
+    const hostname = bare(options.hostname);
+    const tls = options.tls;
+    if (tls !== undefined) raw.wantSession(tls, hostname, options.port);
     try {
       Bun.connect<BunSocket>({
-        hostname: bare(options.hostname),
+        hostname,
         port: options.port,
         allowHalfOpen: true,
         data: raw,
-        socket: dialled,
+        ...(tls !== undefined ? { tls: clientTls(hostname, tls) } : {}),
+        socket: tls !== undefined ? dialledTls : dialled,
       }).catch(ignore); // `connectError` has reported the failure
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { RawClient } from "./raw-client.ts";
 import type { ConformanceCase } from "./server-cases.ts";
+import { makeTestCertificates } from "./tls-certs.ts";
 
 /** How to start a runtime's example app: `[program, ...args]` before the app's own arguments. */
 export interface ExampleApp {
@@ -44,7 +45,7 @@ export async function startExample(app: ExampleApp, extra: string[] = []): Promi
     });
     child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
   });
-  assert.match(first, /^listening on http:\/\/127\.0\.0\.1:\d+$/);
+  assert.match(first, /^listening on https?:\/\/127\.0\.0\.1:\d+$/);
   const url = first.slice("listening on ".length);
   return { url, port: Number(url.split(":").at(-1)), stop: () => child.kill() };
 }
@@ -63,8 +64,78 @@ export function runExample(
   });
 }
 
+/** Starts `proxy --port 0 --upstream URL` and waits for its first line; returns its port. */
+async function startProxy(
+  app: ExampleApp,
+  upstream: string,
+): Promise<{ port: number; stop(): void }> {
+  const [program, ...args] = app.command as [string, ...string[]];
+  const proxy = spawn(program, [...args, "proxy", "--port", "0", "--upstream", upstream], {
+    cwd: app.cwd,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`proxy did not start: ${out}`)), 20_000);
+    proxy.stdout?.on("data", (d: Uint8Array) => {
+      out += new TextDecoder().decode(d);
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        resolve(out.slice(0, out.indexOf("\n")));
+      }
+    });
+  });
+  return { port: Number(first.split(":").at(-1)), stop: () => proxy.kill() };
+}
+
 /** The contract cases; each starts (and stops) its own `serve`. */
 export const exampleCliCases: ConformanceCase<ExampleApp>[] = [
+  {
+    name: "TLS: serve --tls-cert/--tls-key serves https; get --ca fetches it, directly and through proxy's CONNECT tunnel",
+    runtimes: ["node", "bun"],
+    why: "the Deno socket layer has no TLS yet",
+    run: async (app) => {
+      const certs = makeTestCertificates();
+      const s = await startExample(app, [
+        "--tls-cert",
+        certs.server.certFile,
+        "--tls-key",
+        certs.server.keyFile,
+      ]);
+      const proxy = await startProxy(app, "http://127.0.0.1:9");
+      try {
+        assert.match(s.url, /^https:/);
+        const url = `https://localhost:${s.port}/bytes/1000`;
+        const direct = await runExample(app, ["get", url, "--ca", certs.ca.certFile]);
+        assert.equal(direct.code, 0, direct.lines.join("\n"));
+        const line = JSON.parse(direct.lines[0] as string);
+        assert.equal(line.status, 200);
+        assert.equal(line.bodyBytes, 1000);
+        const tunnelled = await runExample(app, [
+          "get",
+          url,
+          `${url}?again`,
+          "--serial",
+          "--ca",
+          certs.ca.certFile,
+          "--proxy",
+          `http://127.0.0.1:${proxy.port}`,
+        ]);
+        assert.equal(tunnelled.code, 0, tunnelled.lines.join("\n"));
+        const [a, b, summary] = tunnelled.lines.map((l) => JSON.parse(l));
+        assert.equal(a.bodyBytes, 1000);
+        assert.equal(b.reused, true);
+        assert.equal(summary.summary.connectionsOpened, 1);
+        const untrusted = await runExample(app, ["get", url, "--retries", "0"]);
+        assert.equal(untrusted.code, 1);
+        assert.equal(JSON.parse(untrusted.lines[0] as string).error.code, "TLS_FAILED");
+      } finally {
+        proxy.stop();
+        s.stop();
+        certs.remove();
+      }
+    },
+  },
   {
     name: "serve answers /echo with the request as received, over raw TCP",
     run: async (app) => {

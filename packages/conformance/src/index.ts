@@ -4,7 +4,14 @@
  * runner (vitest, `bun test`, `deno test`).
  */
 
+export { attackCases, PROBE_ADDRESS, probe } from "./attack-cases.ts";
 export { type ClientUnderTest, clientCases, scenariosNotReplayed } from "./client-cases.ts";
+export {
+  type CutMode,
+  clientFaultSweepCases,
+  FaultOrigin,
+  SWEEP_RESPONSE,
+} from "./client-fault-sweep.ts";
 export {
   type ExampleApp,
   exampleCliCases,
@@ -17,3 +24,5 @@ export { type RealPeerCase, realPeerCases, skipReason } from "./real-peer-cases.
 export { type ReplayOptions, replayIssue, replayScenario } from "./scenario-replay.ts";
 export { ScriptServer, type ScriptServerOptions } from "./script-server.ts";
 export { type ConformanceCase, type ServerUnderTest, serverCases } from "./server-cases.ts";
+export { type TlsUnderTest, tlsCases } from "./tls-cases.ts";
+export { type CertPair, makeTestCertificates, type TestCertificates } from "./tls-certs.ts";

@@ -21,17 +21,10 @@ import { pattern, readBody } from "./http-peer.ts";
 import type { ConformanceCase, ServerUnderTest } from "./server-cases.ts";
 
 /** A real-peer case: see the module comment. */
-export interface RealPeerCase extends ConformanceCase<ServerUnderTest> {
-  /** The runtimes whose tests can load this case's peer; every runtime when absent. */
-  readonly runtimes?: readonly string[];
-  /** Why the peer is limited to `runtimes`. */
-  readonly why?: string;
-  /** A program the case runs (an absolute path). */
-  readonly program?: string;
-}
+export type RealPeerCase = ConformanceCase<ServerUnderTest>;
 
 /** Why `c` cannot run on `runtime` (the harness then skips it, saying so), or `null`. */
-export function skipReason(c: RealPeerCase, runtime: string): string | null {
+export function skipReason<T>(c: ConformanceCase<T>, runtime: string): string | null {
   if (c.runtimes !== undefined && !c.runtimes.includes(runtime)) {
     return `needs ${c.runtimes.join(" or ")}${c.why === undefined ? "" : ` (${c.why})`}`;
   }

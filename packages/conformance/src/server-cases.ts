@@ -19,6 +19,16 @@ export interface ServerUnderTest {
 export interface ConformanceCase<T> {
   readonly name: string;
   run(target: T): Promise<void>;
+  /**
+   * The runtimes this case can run on; every runtime when absent. Harnesses
+   * ask `skipReason` and register a case they cannot run as skipped, with
+   * the reason in its name — never silently left out.
+   */
+  readonly runtimes?: readonly string[];
+  /** Why the case is limited to `runtimes`. */
+  readonly why?: string;
+  /** A program the case runs (an absolute path). */
+  readonly program?: string;
 }
 
 /** Runs `body` against a fresh server on 127.0.0.1 with the example routes, then closes it. */

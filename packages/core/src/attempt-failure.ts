@@ -7,6 +7,8 @@
  * |-------------------|----------------------------|--------------------------------|
  * | `connect-failed`  | `CONNECT_FAILED`           | —                              |
  * | `connect-timeout` | `TIMEOUT` (connect)        | —                              |
+ * | `tls-failed`      | `TLS_FAILED`               | —                              |
+ * | `tunnel-refused`  | `PROXY_CONNECT_FAILED` (`status`) | —                       |
  * | `closed`          | `CONNECTION_CLOSED`        | `TRUNCATED_BODY` (RFC 9112 §8) |
  * | `reset`           | `CONNECTION_RESET`         | `TRUNCATED_BODY`               |
  * | `aborted`         | `CONNECTION_CLOSED`        | `TRUNCATED_BODY`               |
@@ -42,7 +44,11 @@ export function attemptFailure(entry: PoolEntry, cause: FailureCause): AttemptFa
 export function attemptError(
   entry: PoolEntry,
   cause: FailureCause,
-  detail: { readonly message?: string; readonly protocolError?: ProtocolError } = {},
+  detail: {
+    readonly message?: string;
+    readonly protocolError?: ProtocolError;
+    readonly status?: number;
+  } = {},
 ): RequestError {
   const attempts = attemptRecord(entry);
   const what = `${entry.method} ${entry.target}`;
@@ -67,6 +73,16 @@ export function attemptError(
       return new RequestError("CONNECT_FAILED", `${what}: could not connect${suffix}`, {
         attempts,
       });
+    case "tls-failed":
+      return new RequestError("TLS_FAILED", `${what}: the TLS handshake failed${suffix}`, {
+        attempts,
+      });
+    case "tunnel-refused":
+      return new RequestError(
+        "PROXY_CONNECT_FAILED",
+        `${what}: the proxy refused the CONNECT tunnel${suffix}`,
+        { ...(detail.status !== undefined ? { status: detail.status } : {}), attempts },
+      );
     case "connect-timeout":
       return new RequestError("TIMEOUT", `${what}: connecting timed out`, {
         phase: "connect",

@@ -13,15 +13,26 @@
  * Chunk data is reported as offsets into the caller's buffer (no copy).
  * Extensions are checked and then ignored (RFC 9112 §7.1.1: a recipient MUST
  * ignore extensions it does not understand). Offsets kept between calls are
- * relative to the first unconsumed octet, as in head-reader.ts.
+ * relative to the first unconsumed octet, as in head-reader.ts. The trailer
+ * section is read by trailer-section.ts.
+ *
+ * As in head-reader.ts, the verdict on a chunk-size line does not depend on
+ * how its octets were chunked: it is judged once its LF is there, or once
+ * it is longer than any valid chunk-size line can be — then by the octets
+ * that already decide it (its size digits), whether its LF is there or not.
  */
-import { CR, HEX, HTAB, LF, SP, scanQuotedString, scanToken, skipWhitespace } from "./chars.ts";
+import * as chars from "./chars.ts";
 import { ProtocolError } from "./errors.ts";
-import { FieldLineParts, scanContinuation, scanFieldLine } from "./field-line.ts";
-import { Fields } from "./fields.ts";
-import { decodeAscii, decodeLatin1 } from "./latin1.ts";
+import type { Fields } from "./fields.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
-import { lineEnd, lineEndError } from "./line-end.ts";
+import * as trailerSection from "./trailer-section.ts";
+import { TrailerSection } from "./trailer-section.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CR, HEX, LF, scanQuotedString, scanToken, skipWhitespace } = chars;
+const { TRAILER_FAILED, TRAILER_NEED_MORE } = trailerSection;
 
 /** {@link ChunkedDecoder.step}: more octets are needed. */
 export const CHUNK_NEED_MORE = 0;
@@ -46,12 +57,11 @@ const DQUOTE = 0x22;
 
 /** Decodes one chunked body; {@link reset} before the next. */
 export class ChunkedDecoder {
-  private readonly request: boolean;
   private readonly lenient: boolean;
   private readonly maxExtensions: number;
-  private readonly maxTrailerBytes: number;
-  private readonly maxFieldLine: number;
-  private readonly maxFields: number;
+  /** The longest chunk-size line that can be valid, terminator excluded, plus its CR. */
+  private readonly maxSizeLine: number;
+  private readonly trailer: TrailerSection;
   private maxBody = Number.POSITIVE_INFINITY;
 
   private state = SIZE_LINE;
@@ -59,9 +69,8 @@ export class ChunkedDecoder {
   private scan = 0;
   /** Octets left in the current chunk. */
   private remaining = 0;
-  private trailerBytes = 0;
-  private trailerRaw: string[] | null = null;
-  private readonly line = new FieldLineParts();
+  /** Set by {@link plainSizeLine}. */
+  private sizeDigits = 0;
 
   /** Body octets announced so far (sum of chunk sizes). */
   total = 0;
@@ -81,13 +90,17 @@ export class ChunkedDecoder {
   /** Why {@link CHUNK_FAILED} was returned. */
   error: ProtocolError | null = null;
 
-  constructor(request: boolean, limits: ParserLimits, lenientLineEndings: boolean) {
-    this.request = request;
+  /** `decode`: as for HeadReader, a native latin1 decoder for trailer strings. */
+  constructor(
+    request: boolean,
+    limits: ParserLimits,
+    lenientLineEndings: boolean,
+    decode: Latin1Decoder | null = null,
+  ) {
     this.lenient = lenientLineEndings;
     this.maxExtensions = limits.maxChunkExtensions;
-    this.maxTrailerBytes = limits.maxTrailerBytes;
-    this.maxFieldLine = limits.maxFieldLine;
-    this.maxFields = limits.maxFields;
+    this.maxSizeLine = MAX_SIZE_DIGITS + limits.maxChunkExtensions + 1;
+    this.trailer = new TrailerSection(request, limits, lenientLineEndings, decode);
   }
 
   /** Starts a new chunked body of at most `maxBody` octets. */
@@ -96,8 +109,7 @@ export class ChunkedDecoder {
     this.state = SIZE_LINE;
     this.scan = 0;
     this.remaining = 0;
-    this.trailerBytes = 0;
-    this.trailerRaw = null;
+    this.trailer.reset();
     this.total = 0;
     this.trailers = null;
     this.error = null;
@@ -108,15 +120,23 @@ export class ChunkedDecoder {
     for (;;) {
       switch (this.state) {
         case SIZE_LINE: {
-          const lf = b.indexOf(LF, pos + this.scan);
-          if (lf === -1) return this.partialSizeLine(b, pos);
-          let e = lf;
-          if (e > pos && b[e - 1] === CR) e--;
-          else if (!this.lenient)
-            return this.fail("BARE_LF", "chunk-size line ends with a bare LF (RFC 9112 §2.2)");
-          const size = this.sizeLine(b, pos, e);
-          if (size < 0) return CHUNK_FAILED;
-          pos = lf + 1;
+          let size = this.plainSizeLine(b, pos);
+          if (size >= 0) {
+            // `1*HEXDIG CRLF`, the usual line: it ends right after the digits.
+            pos += this.sizeDigits + 2;
+          } else {
+            const lf = b.indexOf(LF, pos + this.scan);
+            if (lf === -1) return this.partialSizeLine(b, pos);
+            // The line's length is judged first, as it is while the line is partial.
+            if (lf - pos > this.maxSizeLine) return this.sizeLineTooLong(b, pos, lf);
+            let e = lf;
+            if (e > pos && b[e - 1] === CR) e--;
+            else if (!this.lenient)
+              return this.fail("BARE_LF", "chunk-size line ends with a bare LF (RFC 9112 §2.2)");
+            size = this.sizeLine(b, pos, e);
+            if (size < 0) return CHUNK_FAILED;
+            pos = lf + 1;
+          }
           this.scan = 0;
           if (size === 0) {
             this.state = TRAILER;
@@ -159,12 +179,39 @@ export class ChunkedDecoder {
           break;
         }
         default: {
-          const r = this.trailerLine(b, pos);
-          if (r !== -1) return r;
-          pos = this.pos;
+          // RFC 9112 §7.1.2: the trailer section, then the message ends.
+          const t = this.trailer;
+          const r = t.read(b, pos);
+          this.pos = t.pos;
+          if (r === TRAILER_NEED_MORE) return CHUNK_NEED_MORE;
+          if (r === TRAILER_FAILED) return this.failWith(t.error!);
+          this.trailers = t.fields;
+          return CHUNK_END;
         }
       }
     }
+  }
+
+  /**
+   * The size of a chunk-size line at `s` that is only `1*HEXDIG CRLF`
+   * (at most {@link MAX_SIZE_DIGITS} digits, a safe integer), with the number
+   * of digits in {@link sizeDigits}; or -1 for any other line, which
+   * {@link sizeLine} then reads (it gives such a line the same size).
+   */
+  private plainSizeLine(b: Uint8Array, s: number): number {
+    const hex = HEX;
+    const end = Math.min(b.length, s + MAX_SIZE_DIGITS);
+    let i = s;
+    let size = 0;
+    for (; i < end; i++) {
+      const d = hex[b[i]!]!;
+      if (d === 255) break;
+      size = size * 16 + d;
+    }
+    if (i === s || i + 1 >= b.length || b[i] !== CR || b[i + 1] !== LF) return -1;
+    if (size > Number.MAX_SAFE_INTEGER) return -1;
+    this.sizeDigits = i - s;
+    return size;
   }
 
   /**
@@ -206,88 +253,27 @@ export class ChunkedDecoder {
   private partialSizeLine(b: Uint8Array, pos: number): number {
     this.pos = pos;
     this.scan = b.length - pos;
-    if (this.scan <= MAX_SIZE_DIGITS + this.maxExtensions + 1) return CHUNK_NEED_MORE;
-    let i = pos;
-    while (HEX[b[i]!] !== 255 && i < b.length) i++;
-    if (i === pos || i - pos > MAX_SIZE_DIGITS) this.sizeError();
-    else this.extensionsTooLong();
-    return CHUNK_FAILED;
+    if (this.scan <= this.maxSizeLine) return CHUNK_NEED_MORE;
+    return this.sizeLineTooLong(b, pos, b.length);
   }
 
   /**
-   * Reads one trailer line at `pos`. Returns a step result, or -1 when the
-   * line was consumed and decoding goes on from {@link pos}.
+   * The chunk-size line at `pos` runs past {@link maxSizeLine} octets
+   * without LF before `stop`, so no ending can make it valid. Its error is
+   * the one {@link sizeLine} gives first, decided by the first 17 octets: a
+   * size that is not 1 to 16 HEXDIG making a safe integer, else extensions
+   * that are too long.
    */
-  private trailerLine(b: Uint8Array, pos: number): number {
-    this.pos = pos;
-    const end = b.length;
-    const lf = b.indexOf(LF, pos + this.scan);
-    if (lf === -1) {
-      this.scan = end - pos;
-      if (this.scan > this.maxFieldLine + 1) return this.fieldTooLarge();
-      if (this.trailerBytes + this.scan > this.maxTrailerBytes) return this.trailersTooLarge();
-      return CHUNK_NEED_MORE;
+  private sizeLineTooLong(b: Uint8Array, pos: number, stop: number): number {
+    let i = pos;
+    let size = 0;
+    while (i < stop && i - pos <= MAX_SIZE_DIGITS && HEX[b[i]!] !== 255) {
+      size = size * 16 + HEX[b[i]!]!;
+      i++;
     }
-    // The line is complete: the scanners below stop at its terminator.
-    this.scan = 0;
-    this.trailerBytes += lf + 1 - pos;
-    if (this.trailerBytes > this.maxTrailerBytes) return this.trailersTooLarge();
-    const first = b[pos];
-    if (first === CR || first === LF) {
-      // RFC 9112 §7.1: the empty line ends the trailer section and the message.
-      const next = lineEnd(b, pos, end, this.lenient);
-      if (next < 0) return this.failWith(lineEndError(next, undefined));
-      this.pos = next;
-      const raw = this.trailerRaw;
-      this.trailers = raw === null ? null : new Fields(raw);
-      return CHUNK_END;
-    }
-    const line = this.line;
-    const raw = this.trailerRaw;
-    if (first === SP || first === HTAB) {
-      // RFC 9112 §5.2 applies to trailer lines as to header lines (§7.1.2).
-      if (this.request) {
-        return this.fail("OBS_FOLD", "obsolete line folding in a request trailer (RFC 9112 §5.2)");
-      }
-      const next = scanContinuation(b, pos, end, this.lenient, line, pos);
-      if (next < 0) return this.lineFailed();
-      if (line.lineEnd - pos > this.maxFieldLine) return this.fieldTooLarge();
-      this.pos = next;
-      if (raw === null) return -1; // nothing to continue: consumed unprocessed
-      const more = this.decode(b, line.valueStart, line.valueEnd, line.obsText);
-      const last = raw.length - 1;
-      if (more !== "") raw[last] = raw[last] === "" ? more : `${raw[last]} ${more}`;
-      return -1;
-    }
-    const next = scanFieldLine(b, pos, end, this.lenient, line, pos);
-    if (next < 0) return this.lineFailed();
-    if (line.lineEnd - pos > this.maxFieldLine) return this.fieldTooLarge();
-    this.pos = next;
-    let out = raw;
-    if (out === null) {
-      out = [];
-      this.trailerRaw = out;
-    }
-    if (out.length >= this.maxFields * 2) {
-      return this.fail("TOO_MANY_FIELDS", `more than ${this.maxFields} trailer fields`);
-    }
-    out.push(
-      this.decode(b, pos, line.nameEnd, false),
-      this.decode(b, line.valueStart, line.valueEnd, line.obsText),
-    );
-    return -1;
-  }
-
-  /** A trailer line scan failed (it cannot be incomplete: its LF is there). */
-  private lineFailed(): number {
-    return this.failWith(
-      this.line.error ??
-        new ProtocolError("INVALID_FIELD_NAME", "invalid trailer line (RFC 9112 §7.1.2)"),
-    );
-  }
-
-  private decode(b: Uint8Array, s: number, e: number, obsText: boolean): string {
-    return obsText ? decodeLatin1(b, s, e) : decodeAscii(b, s, e);
+    if (i === pos || i - pos > MAX_SIZE_DIGITS || size > Number.MAX_SAFE_INTEGER) this.sizeError();
+    else this.extensionsTooLong();
+    return CHUNK_FAILED;
   }
 
   /** Records the error; returns -1 (see {@link sizeLine}). */
@@ -313,20 +299,6 @@ export class ChunkedDecoder {
     return this.fail(
       "INVALID_CHUNK_DATA_END",
       "chunk-data must be followed by CRLF (RFC 9112 §7.1)",
-    );
-  }
-
-  private fieldTooLarge(): number {
-    return this.fail(
-      "FIELD_TOO_LARGE",
-      `a trailer line is longer than ${this.maxFieldLine} octets`,
-    );
-  }
-
-  private trailersTooLarge(): number {
-    return this.fail(
-      "TRAILERS_TOO_LARGE",
-      `the trailer section is larger than ${this.maxTrailerBytes} octets`,
     );
   }
 

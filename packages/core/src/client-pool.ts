@@ -11,7 +11,8 @@
  * - caps and the FIFO queue, idle connections most recently used first: origin-pool.ts
  * - reuse and retirement: keep-alive.ts (`clientIdleDeadline`), pooled-connection.ts
  * - pipelining: pipelining.ts; retries: retry.ts; errors: attempt-failure.ts
- * - proxies: proxy.ts
+ * - proxies: proxy.ts; routes (direct, proxy, tunnel): route.ts
+ * - establishing a connection (connect, CONNECT tunnel, TLS): pool-connecting.ts
  *
  * Stale connections: a request is put on a connection only inside one of
  * these calls, after every input already received has been applied, so a
@@ -24,16 +25,35 @@
  * `connect`, except when the adapter reported `connectFailed` and when a
  * `switched` event hands the socket to the caller. An adapter treats a
  * `close` of a socket that already failed as a no-op.
+ *
+ * TLS is the adapter's: core only knows the `https` scheme (port 443 by
+ * default, RFC 9110 §4.2.2), that an `https` connection is another origin
+ * than an `http` one to the same host (route.ts), the `start-tls` hand-off
+ * after a CONNECT tunnel's 2xx, and the `tls` kind of a failed connect.
  */
 import { attemptError } from "./attempt-failure.ts";
 import { UsageError } from "./errors.ts";
 import type { OutgoingFields } from "./outgoing-fields.ts";
-import type { PoolEvent, PoolOptions, PoolRequest, PoolStats } from "./pool-events.ts";
+import {
+  connected,
+  establishFailed,
+  tlsEstablished,
+  tunnelEnded,
+  tunnelReceived,
+} from "./pool-connecting.ts";
+import type {
+  ConnectFailureKind,
+  PoolEvent,
+  PoolOptions,
+  PoolRequest,
+  PoolStats,
+} from "./pool-events.ts";
 import { resolvePoolOptions } from "./pool-options.ts";
 import { checkStreamChunk, checkStreamEnd, type PoolEntry, prepareEntry } from "./pool-request.ts";
-import { becomeIdle, drain } from "./pool-responses.ts";
-import { dispatch, pump } from "./pool-scheduler.ts";
+import { drain } from "./pool-responses.ts";
+import { pump } from "./pool-scheduler.ts";
 import { PoolState } from "./pool-state.ts";
+import type { PooledConnection } from "./pooled-connection.ts";
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
 /** See the module comment. */
@@ -132,23 +152,38 @@ export class ClientPool {
 
   // --- the adapter's side ---------------------------------------------------
 
-  /** The socket asked for by a `connect` action is established. */
+  /**
+   * The socket asked for by a `connect` action is established (for an
+   * `https` origin: TLS included). For a tunnel, the CONNECT goes first.
+   */
   connected(socket: SocketId, now: number): void {
     this.s.at(now);
     const conn = this.s.sockets.get(socket);
     if (conn === undefined || conn.phase !== "connecting") return;
-    conn.phase = "open";
-    conn.connectDeadline = Number.POSITIVE_INFINITY;
-    this.s.events.push({ type: "connection-opened", connection: socket, origin: conn.route });
-    const e = conn.forRequest;
-    if (e !== null && !e.settled && e.conn === null && e.readyAt <= this.s.now)
-      dispatch(this.s, e, conn);
-    else becomeIdle(this.s, conn);
+    connected(this.s, conn);
     pump(this.s);
   }
 
-  /** Connecting failed (refused, DNS, TLS …). No `close` follows for this socket. */
-  connectFailed(socket: SocketId, message: string, now: number): void {
+  /** The TLS handshake asked for by a `start-tls` action completed. */
+  tlsEstablished(socket: SocketId, now: number): void {
+    this.s.at(now);
+    const conn = this.s.sockets.get(socket);
+    if (conn === undefined || conn.phase !== "securing") return;
+    tlsEstablished(this.s, conn);
+    pump(this.s);
+  }
+
+  /**
+   * Connecting failed: refused, DNS, reset (kind `transport`), or a TLS
+   * handshake that failed as TLS (kind `tls`: `TLS_FAILED`, not retried).
+   * Also for a failed `start-tls`. No `close` follows for this socket.
+   */
+  connectFailed(
+    socket: SocketId,
+    message: string,
+    now: number,
+    kind: ConnectFailureKind = "transport",
+  ): void {
     this.s.at(now);
     const conn = this.s.sockets.get(socket);
     if (conn === undefined) return;
@@ -156,9 +191,8 @@ export class ClientPool {
       this.reset(socket, message, now);
       return;
     }
-    const e = conn.forRequest;
-    this.s.closeConn(conn, "connect-failed", "aborted", false);
-    if (e !== null) this.s.failUnsent(e, socket, "connect-failed", message);
+    const cause = kind === "tls" ? "tls-failed" : "connect-failed";
+    establishFailed(this.s, conn, cause, { message }, false);
     pump(this.s);
   }
 
@@ -166,8 +200,10 @@ export class ClientPool {
   received(socket: SocketId, bytes: Uint8Array, now: number): void {
     this.s.at(now);
     const conn = this.s.sockets.get(socket);
-    if (conn === undefined || conn.phase !== "open") return;
-    if (conn.idle) {
+    if (conn === undefined) return;
+    if (conn.phase === "tunnelling") tunnelReceived(this.s, conn, bytes);
+    else if (conn.phase !== "open") return;
+    else if (conn.idle) {
       // Bytes on an idle connection (a 408, or junk): the server is done with it.
       this.s.closeConn(conn, "peer-closed", "closed");
     } else {
@@ -183,8 +219,13 @@ export class ClientPool {
     this.s.at(now);
     const conn = this.s.sockets.get(socket);
     if (conn === undefined) return;
-    if (conn.phase === "connecting") {
-      this.connectFailed(socket, "closed while connecting", now);
+    if (conn.phase === "tunnelling") {
+      tunnelEnded(this.s, conn);
+      pump(this.s);
+      return;
+    }
+    if (conn.establishing) {
+      this.failEstablishing(conn, "closed while connecting");
       return;
     }
     if (!conn.idle) {
@@ -200,8 +241,8 @@ export class ClientPool {
     this.s.at(now);
     const conn = this.s.sockets.get(socket);
     if (conn === undefined) return;
-    if (conn.phase === "connecting") {
-      this.connectFailed(socket, message, now);
+    if (conn.establishing) {
+      this.failEstablishing(conn, message);
       return;
     }
     conn.http.abort("transport-error");
@@ -213,7 +254,7 @@ export class ClientPool {
   nextDeadline(): number | null {
     let t = Number.POSITIVE_INFINITY;
     for (const conn of this.s.sockets.values()) {
-      if (conn.phase === "connecting") t = Math.min(t, conn.connectDeadline);
+      if (conn.establishing) t = Math.min(t, conn.connectDeadline);
       else if (conn.idle) t = Math.min(t, conn.idleDeadline);
       for (const e of conn.inFlight) if (!e.settled) t = Math.min(t, e.headersDeadline);
     }
@@ -227,10 +268,8 @@ export class ClientPool {
   tick(now: number): void {
     this.s.at(now);
     for (const conn of [...this.s.sockets.values()]) {
-      if (conn.phase === "connecting" && conn.connectDeadline <= this.s.now) {
-        const e = conn.forRequest;
-        this.s.closeConn(conn, "connect-timeout", "aborted");
-        if (e !== null) this.s.failUnsent(e, conn.socket, "connect-timeout");
+      if (conn.establishing && conn.connectDeadline <= this.s.now) {
+        establishFailed(this.s, conn, "connect-timeout", {}, true);
       } else if (conn.idle && conn.idleDeadline <= this.s.now) {
         this.s.closeConn(conn, "idle-timeout", "aborted");
       } else {
@@ -240,6 +279,16 @@ export class ClientPool {
         this.s.closeConn(conn, "read-timeout", "aborted");
       }
     }
+    pump(this.s);
+  }
+
+  /**
+   * The socket of a connection not yet open ended or was reset: a failed
+   * connect. Before the adapter connected it, the socket is already gone;
+   * after (tunnel, TLS), it is closed.
+   */
+  private failEstablishing(conn: PooledConnection, message: string): void {
+    establishFailed(this.s, conn, "connect-failed", { message }, conn.phase !== "connecting");
     pump(this.s);
   }
 
@@ -264,7 +313,7 @@ export class ClientPool {
     let queued = 0;
     let inFlight = 0;
     for (const conn of this.s.sockets.values()) {
-      if (conn.phase === "connecting") connecting++;
+      if (conn.establishing) connecting++;
       else if (conn.idle) idle++;
       inFlight += conn.inFlight.filter((e) => !e.settled).length;
     }

@@ -38,6 +38,7 @@ export abstract class ConnectionBase {
       ...(options.lenientLineEndings !== undefined
         ? { lenientLineEndings: options.lenientLineEndings }
         : {}),
+      ...(options.decodeLatin1 !== undefined ? { decodeLatin1: options.decodeLatin1 } : {}),
     });
   }
 

@@ -9,6 +9,7 @@
 import type { ProtocolError } from "./errors.ts";
 import type { Fields } from "./fields.ts";
 import type { KeepAliveHint } from "./keep-alive.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "./message.ts";
 
@@ -22,6 +23,8 @@ export interface ConnectionOptions {
   readonly limits?: Partial<ParserLimits>;
   /** Accept bare LF line endings from the peer (RFC 9112 §2.2). Default false. */
   readonly lenientLineEndings?: boolean;
+  /** A native latin1 decoder for the parser (see `ParserOptions.decodeLatin1`). */
+  readonly decodeLatin1?: Latin1Decoder;
   /**
    * Server: requests read ahead of the response being written (pipelining,
    * RFC 9112 §9.3.2). Reading pauses — {@link Connection.nextEvent} returns

@@ -54,42 +54,73 @@ export class FieldLineParts {
   error: ProtocolError | null = null;
 }
 
-/** Lower-case field names as octets, indexed by `FIELD_*` kind. */
-const KNOWN: readonly (readonly number[])[] = [
-  [],
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "upgrade",
-  "expect",
-].map((n) => (typeof n === "string" ? Array.from(n, (c) => c.charCodeAt(0)) : n));
+// Module-local copies for fieldKind(): V8 folds a module's own constants but
+// reads exported or imported bindings through their module cell at every use.
+const OTHER = FIELD_OTHER;
+const HOST = FIELD_HOST;
+const CONTENT_LENGTH = FIELD_CONTENT_LENGTH;
+const TRANSFER_ENCODING = FIELD_TRANSFER_ENCODING;
+const CONNECTION = FIELD_CONNECTION;
+const UPGRADE = FIELD_UPGRADE;
+const EXPECT = FIELD_EXPECT;
 
-/** Case-insensitive match of `b[s, s+len)` against one of {@link KNOWN} (tchar octets only). */
-function isNamed(b: Uint8Array, s: number, kind: number): boolean {
-  const name = KNOWN[kind]!;
+/** A lower-case field name as octets. */
+function octets(name: string): readonly number[] {
+  return Array.from(name, (c) => c.charCodeAt(0));
+}
+
+const HOST_NAME = octets("host");
+const CONTENT_LENGTH_NAME = octets("content-length");
+const TRANSFER_ENCODING_NAME = octets("transfer-encoding");
+const CONNECTION_NAME = octets("connection");
+const UPGRADE_NAME = octets("upgrade");
+const EXPECT_NAME = octets("expect");
+
+/**
+ * Case-insensitive match of the token `b[s, s+name.length)` against `name`
+ * (RFC 9110 §5.1: field names are case-insensitive).
+ */
+function isNamed(b: Uint8Array, s: number, name: readonly number[]): boolean {
   // For tchar octets `c | 0x20` lower-cases letters and leaves "-" alone.
   for (let i = 0; i < name.length; i++) if ((b[s + i]! | 0x20) !== name[i]) return false;
   return true;
 }
 
+/**
+ * By name length: the first letter (lower-cased) of the one known name of
+ * that length, or 0. Rules out most other names with one lookup.
+ */
+const FIRST_LETTER: Uint8Array = (() => {
+  const t = new Uint8Array(18);
+  for (const name of [
+    HOST_NAME,
+    CONTENT_LENGTH_NAME,
+    TRANSFER_ENCODING_NAME,
+    CONNECTION_NAME,
+    UPGRADE_NAME,
+    EXPECT_NAME,
+  ]) {
+    t[name.length] = name[0]!;
+  }
+  return t;
+})();
+
 /** Which `FIELD_*` kind the token `b[s, s+len)` names. */
 export function fieldKind(b: Uint8Array, s: number, len: number): number {
+  if (len > 17 || FIRST_LETTER[len] !== (b[s]! | 0x20)) return OTHER;
   switch (len) {
     case 4:
-      return isNamed(b, s, FIELD_HOST) ? FIELD_HOST : FIELD_OTHER;
+      return isNamed(b, s, HOST_NAME) ? HOST : OTHER;
     case 6:
-      return isNamed(b, s, FIELD_EXPECT) ? FIELD_EXPECT : FIELD_OTHER;
+      return isNamed(b, s, EXPECT_NAME) ? EXPECT : OTHER;
     case 7:
-      return isNamed(b, s, FIELD_UPGRADE) ? FIELD_UPGRADE : FIELD_OTHER;
+      return isNamed(b, s, UPGRADE_NAME) ? UPGRADE : OTHER;
     case 10:
-      return isNamed(b, s, FIELD_CONNECTION) ? FIELD_CONNECTION : FIELD_OTHER;
+      return isNamed(b, s, CONNECTION_NAME) ? CONNECTION : OTHER;
     case 14:
-      return isNamed(b, s, FIELD_CONTENT_LENGTH) ? FIELD_CONTENT_LENGTH : FIELD_OTHER;
-    case 17:
-      return isNamed(b, s, FIELD_TRANSFER_ENCODING) ? FIELD_TRANSFER_ENCODING : FIELD_OTHER;
+      return isNamed(b, s, CONTENT_LENGTH_NAME) ? CONTENT_LENGTH : OTHER;
     default:
-      return FIELD_OTHER;
+      return isNamed(b, s, TRANSFER_ENCODING_NAME) ? TRANSFER_ENCODING : OTHER;
   }
 }
 

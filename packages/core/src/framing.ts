@@ -185,11 +185,15 @@ export function responseFraming(
 ): BodyFraming | ProtocolError {
   // RFC 9110 §15.2.2: after 101 the connection speaks the protocol named in Upgrade.
   if (status === 101) return FRAMING_TUNNEL;
+  // RFC 9112 §6.3 item 2: a 2xx answer to CONNECT turns the connection into a
+  // tunnel right after the head. Checked before item 1, which also covers a
+  // 204 to CONNECT: item 1 only says that such a response has no content, and
+  // RFC 9110 §9.3.6 says that "any 2xx (Successful) response" to CONNECT
+  // switches to tunnel mode — `tunnel` framing is both.
+  if (method === "CONNECT" && status >= 200 && status < 300) return FRAMING_TUNNEL;
   // RFC 9112 §6.3 item 1: responses to HEAD, 1xx, 204 and 304 end with the head,
   // whatever Content-Length or Transfer-Encoding they carry.
   if (method === "HEAD" || status < 200 || status === 204 || status === 304) return FRAMING_NONE;
-  // RFC 9112 §6.3 item 2: a 2xx answer to CONNECT turns the connection into a tunnel.
-  if (method === "CONNECT" && status < 300) return FRAMING_TUNNEL;
   if (te !== null) {
     // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; the one
     // delimiter left that cannot be misread is the connection closing.

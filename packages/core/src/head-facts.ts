@@ -6,22 +6,23 @@
  * (RFC 9112 §6.1), Connection and Upgrade (RFC 9110 §7.6.1, §7.8) and
  * Expect (RFC 9110 §10.1.1).
  */
-import {
-  CL_NONE,
-  combineContentLength,
-  parseContentLength,
-  parseContentLengthText,
-} from "./content-length.ts";
-import {
+import * as contentLength from "./content-length.ts";
+import * as fieldLine from "./field-line.ts";
+import type { Fields } from "./fields.ts";
+import * as host from "./host.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CL_NONE, combineContentLength, parseContentLength, parseContentLengthText } = contentLength;
+const {
   FIELD_CONNECTION,
   FIELD_CONTENT_LENGTH,
   FIELD_EXPECT,
   FIELD_HOST,
   FIELD_TRANSFER_ENCODING,
   FIELD_UPGRADE,
-} from "./field-line.ts";
-import type { Fields } from "./fields.ts";
-import { isValidHost } from "./host.ts";
+} = fieldLine;
+const { isValidHost } = host;
 
 /** Facts about one head; {@link reset} before the next. */
 export class HeadFacts {
@@ -37,6 +38,10 @@ export class HeadFacts {
   contentLengthFolded = false;
   /** A Transfer-Encoding line was seen. */
   hasTransferEncoding = false;
+  /** Transfer-Encoding lines seen. */
+  transferEncodingCount = 0;
+  /** Index (among the field lines) of the first Transfer-Encoding line, or -1. */
+  transferEncodingLine = -1;
   /** A Connection line was seen. */
   hasConnection = false;
   /** An Upgrade line was seen. */
@@ -52,13 +57,18 @@ export class HeadFacts {
     this.contentLength = CL_NONE;
     this.contentLengthFolded = false;
     this.hasTransferEncoding = false;
+    this.transferEncodingCount = 0;
+    this.transferEncodingLine = -1;
     this.hasConnection = false;
     this.hasUpgrade = false;
     this.hasExpect = false;
   }
 
-  /** Notes a field line of `kind` (a `FIELD_*` constant) whose value is `b[vs, ve)`. */
-  note(kind: number, b: Uint8Array, vs: number, ve: number): void {
+  /**
+   * Notes field line number `line` (from 0), of `kind` (a `FIELD_*`
+   * constant), whose value is `b[vs, ve)`.
+   */
+  note(kind: number, line: number, b: Uint8Array, vs: number, ve: number): void {
     switch (kind) {
       case FIELD_HOST:
         this.hostCount++;
@@ -73,6 +83,7 @@ export class HeadFacts {
         break;
       case FIELD_TRANSFER_ENCODING:
         this.hasTransferEncoding = true;
+        if (this.transferEncodingCount++ === 0) this.transferEncodingLine = line;
         break;
       case FIELD_CONNECTION:
         this.hasConnection = true;
@@ -84,6 +95,14 @@ export class HeadFacts {
         this.hasExpect = true;
         break;
     }
+  }
+
+  /** Every Transfer-Encoding value of the head whose field lines are `fields`, or `null`. */
+  transferEncodings(fields: Fields): string[] | null {
+    const n = this.transferEncodingCount;
+    if (n === 0) return null;
+    if (n === 1) return [fields.raw[2 * this.transferEncodingLine + 1]!];
+    return fields.getAll("transfer-encoding");
   }
 
   /**

@@ -3,42 +3,46 @@
  *
  *     HTTP-message = start-line CRLF *( field-line CRLF ) CRLF [ message-body ]
  *
- * Lines are found with the native `indexOf(LF)`, resuming where the last
- * search stopped, so a head that arrives one octet at a time costs O(n).
- * Each complete line is checked on octets at once (table lookups); the
- * strings are made only when the whole head is there, from one decode of the
- * head, by slicing. Every limit is checked against partial lines too, so a
- * slow peer cannot make the reader hold more than the limits allow.
+ * A line that was incomplete is looked for again with the native
+ * `indexOf(LF)`, resuming where the last search stopped, so a head that
+ * arrives one octet at a time costs O(n). Complete lines are checked on
+ * octets as they are scanned: field lines of the common shape in runs, one
+ * pass each (field-section.ts), any other line by the scanner that names its
+ * exact error. The strings are made only when the whole head is there, from
+ * one decode of the head, by slicing. Every limit is checked against partial
+ * lines too, so a slow peer cannot make the reader hold more than the limits
+ * allow.
+ *
+ * The verdict on a line never depends on how its octets were chunked:
+ * - a line is judged only once its LF is there (a scanner that finds an
+ *   error earlier is not believed until then: the octets up to the LF are
+ *   the line, RFC 9112 §2.1), or once it breaks a limit;
+ * - a limit counts as broken at the first octet after which no ending of
+ *   the line could keep it, and the limit broken first wins (the line's own
+ *   limit on a tie), before any error in the line's content.
  *
  * All offsets kept here are relative to the first octet of the head, so they
  * stay valid when the parser moves unconsumed bytes to a new buffer.
  */
-import {
-  COLON,
-  CR,
-  FIELD_VALUE,
-  HTAB,
-  LF,
-  SP,
-  TCHAR,
-  VALUE_INVALID,
-  VALUE_OBS_TEXT,
-} from "./chars.ts";
+import * as chars from "./chars.ts";
 import { ProtocolError } from "./errors.ts";
-import {
-  FIELD_CONTENT_LENGTH,
-  FieldLineParts,
-  fieldKind,
-  scanContinuation,
-  scanFieldLine,
-} from "./field-line.ts";
+import { FieldLineParts, scanContinuation, scanFieldLine } from "./field-line.ts";
+import { FieldSection } from "./field-section.ts";
 import { Fields } from "./fields.ts";
-import { HeadFacts } from "./head-facts.ts";
-import { decodeAscii, decodeLatin1 } from "./latin1.ts";
+import type { HeadFacts } from "./head-facts.ts";
+import { decodeAscii, decodeLatin1, type Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
-import { INCOMPLETE, INVALID, lineEnd, lineEndError } from "./line-end.ts";
+import * as lineEnds from "./line-end.ts";
 import { RequestLineParts, scanRequestLine } from "./request-line.ts";
 import { StatusLineParts, scanStatusLine } from "./status-line.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CR, LF, SP, HTAB } = chars;
+const { INCOMPLETE, INVALID, lineEnd, lineEndError } = lineEnds;
+
+/** {@link HeadReader.overLimit}: this limit is not broken. */
+const NEVER = Number.POSITIVE_INFINITY;
 
 /** {@link HeadReader.read}: the head is not complete yet. */
 export const HEAD_NEED_MORE = 0;
@@ -58,6 +62,7 @@ export class HeadReader {
   private readonly maxFieldLine: number;
   private readonly maxHeaderBytes: number;
   private readonly maxFields: number;
+  private readonly decode: Latin1Decoder | null;
 
   /** The current line has no LF before this offset (it was incomplete up to here). */
   private scan = 0;
@@ -65,24 +70,17 @@ export class HeadReader {
   private lineStart = 0;
   /** Start of the field section, -1 while the start-line is incomplete. */
   private fieldsStart = -1;
-  /** Field lines seen (obs-fold continuations not counted). */
-  private count = 0;
-  /** Per field line: name start, name end, value start, value end (-1 name start: obs-fold). */
-  private readonly recs: number[] = [];
-  private nrec = 0;
-  /** Some octet ≥ 0x80 must survive decoding (obs-text). */
-  private nonAscii = false;
-  private lastKind = 0;
+  /** The start-line holds obs-text (a reason-phrase octet ≥ 0x80). */
+  private startNonAscii = false;
+  private readonly section: FieldSection;
   private readonly line = new FieldLineParts();
-  /** Set by {@link valueEnd}. */
-  private obsText = false;
 
   /** The request-line, valid after {@link HEAD_DONE} on a request reader. */
   readonly requestLine: RequestLineParts = new RequestLineParts();
   /** The status-line, valid after {@link HEAD_DONE} on a response reader. */
   readonly statusLine: StatusLineParts = new StatusLineParts();
   /** The fields the parser acts upon, noted while scanning. */
-  readonly facts: HeadFacts = new HeadFacts();
+  readonly facts: HeadFacts;
 
   /** Octets of the complete head, final empty line included. */
   length = 0;
@@ -93,13 +91,26 @@ export class HeadReader {
   /** Why {@link HEAD_FAILED} was returned. */
   error: ProtocolError | null = null;
 
-  constructor(request: boolean, limits: ParserLimits, lenientLineEndings: boolean) {
+  /**
+   * `decode`, when given, turns any octets of a head into a string with one
+   * code point per octet; by default a native UTF-8 decode is used for
+   * all-ASCII heads and a latin1 loop for the others.
+   */
+  constructor(
+    request: boolean,
+    limits: ParserLimits,
+    lenientLineEndings: boolean,
+    decode: Latin1Decoder | null = null,
+  ) {
     this.request = request;
     this.lenient = lenientLineEndings;
     this.maxStartLine = request ? limits.maxRequestLine : limits.maxStatusLine;
     this.maxFieldLine = limits.maxFieldLine;
     this.maxHeaderBytes = limits.maxHeaderBytes;
     this.maxFields = limits.maxFields;
+    this.decode = decode;
+    this.section = new FieldSection(limits.maxFields);
+    this.facts = this.section.facts;
   }
 
   /** True while nothing of a head has been looked at. */
@@ -112,10 +123,8 @@ export class HeadReader {
     this.scan = 0;
     this.lineStart = 0;
     this.fieldsStart = -1;
-    this.count = 0;
-    this.nrec = 0;
-    this.nonAscii = false;
-    this.facts.reset();
+    this.startNonAscii = false;
+    this.section.reset();
     this.text = "";
     this.error = null;
   }
@@ -132,7 +141,6 @@ export class HeadReader {
       // octets only, and scan the line again only once it is complete.
       if (b.indexOf(LF, base + this.scan) === -1) return this.needMore(end - base);
     }
-    const lenient = this.lenient;
     for (;;) {
       const s = base + ls;
       let next: number;
@@ -140,20 +148,14 @@ export class HeadReader {
         next = this.startLine(b, s, end);
       } else {
         const first = b[s];
-        if (first === CR || first === LF) {
-          // The empty line: the head is complete (RFC 9112 §2.1).
-          next = lineEnd(b, s, end, lenient);
-          if (next === INCOMPLETE) return this.needMore(end - base);
-          if (next < 0) return this.failWith(lineEndError(next, ls));
-          if (next - base - this.fieldsStart > this.maxHeaderBytes) return this.headersTooLarge();
-          this.length = next - base;
-          this.build(b, base, next - base);
-          return HEAD_DONE;
+        if (first === CR || first === LF) return this.emptyLine(b, base, s, end);
+        if (first === SP || first === HTAB) {
+          next = this.continuation(b, base, s, end);
+        } else {
+          const sectionEnd = base + this.fieldsStart + this.maxHeaderBytes;
+          next = this.section.run(b, base, s, end, this.maxFieldLine, sectionEnd);
+          if (next === s) next = this.fieldLine(b, base, s, end);
         }
-        next =
-          first === SP || first === HTAB
-            ? this.continuation(b, base, s, end)
-            : this.fieldLine(b, base, s, end);
       }
       if (next < 0) {
         if (next === INCOMPLETE) return this.needMore(end - base);
@@ -165,20 +167,20 @@ export class HeadReader {
     }
   }
 
-  /** The start-line at `s`; returns what the line scanners return. */
+  /** The start-line at `s` (the head's first octet); returns what the line scanners return. */
   private startLine(b: Uint8Array, s: number, end: number): number {
     let next: number;
     let lineLength: number;
     if (this.request) {
       const line = this.requestLine;
       next = scanRequestLine(b, s, end, this.lenient, line);
-      if (next === INVALID) this.error = line.error;
+      if (next === INVALID) return this.rejectLine(b, s, s, line.error!);
       lineLength = line.lineEnd;
     } else {
       const line = this.statusLine;
       next = scanStatusLine(b, s, end, this.lenient, line);
-      if (next === INVALID) this.error = line.error;
-      else if (line.obsText) this.nonAscii = true;
+      if (next === INVALID) return this.rejectLine(b, s, s, line.error!);
+      if (line.obsText) this.startNonAscii = true;
       lineLength = line.reasonEnd;
     }
     if (next < 0) return next;
@@ -190,124 +192,100 @@ export class HeadReader {
     return next;
   }
 
+  /** The empty line at `s` (it starts with CR or LF): the head is complete (RFC 9112 §2.1). */
+  private emptyLine(b: Uint8Array, base: number, s: number, end: number): number {
+    const next = lineEnd(b, s, end, this.lenient);
+    if (next < 0) {
+      // A CR not followed by LF, or a bare LF, is judged as in any other line.
+      const r =
+        next === INCOMPLETE ? next : this.rejectLine(b, base, s, lineEndError(next, s - base));
+      return r === INVALID ? HEAD_FAILED : this.needMore(end - base);
+    }
+    if (next - base - this.fieldsStart > this.maxHeaderBytes) return this.headersTooLarge();
+    this.length = next - base;
+    const section = this.section;
+    const decode = this.decode;
+    let text: string;
+    if (decode !== null) text = decode(b, base, next);
+    else if (section.nonAscii || this.startNonAscii) text = decodeLatin1(b, base, next);
+    else text = decodeAscii(b, base, next);
+    this.text = text;
+    this.fields = section.build(text);
+    return HEAD_DONE;
+  }
+
   /**
-   * One field line at `s` that starts with a token. The common shape,
-   * `token ":" OWS value OWS CRLF` with valid octets, is checked here in one
-   * pass; anything else (an error, an incomplete line, a bare LF) goes to the
-   * full scanner in field-line.ts, which accepts the same lines and names the
-   * exact error for the others.
+   * A field line at `s` that {@link FieldSection.run} did not record, read
+   * by the full scanner of field-line.ts, which names the exact error.
    */
   private fieldLine(b: Uint8Array, base: number, s: number, end: number): number {
-    let i = s;
-    while (i < end && TCHAR[b[i]!] === 1) i++;
-    if (i === s || i >= end || b[i] !== COLON) return this.scannedFieldLine(b, base, s, end);
-    const nameEnd = i++;
-    while (i < end && (b[i] === SP || b[i] === HTAB)) i++;
-    const vs = i;
-    this.obsText = false;
-    i = this.valueEnd(b, i, end);
-    if (i + 1 >= end || b[i] !== CR || b[i + 1] !== LF)
-      return this.scannedFieldLine(b, base, s, end);
-    let ve = i;
-    while (ve > vs && (b[ve - 1] === SP || b[ve - 1] === HTAB)) ve--;
-    return this.addField(b, base, s, nameEnd, vs, ve, i, i + 2, this.obsText);
-  }
-
-  /**
-   * The offset of the first octet from `i` that cannot be in a field value
-   * (RFC 9110 §5.5: VCHAR, SP, HTAB, obs-text can); sets {@link obsText}.
-   */
-  private valueEnd(b: Uint8Array, i: number, end: number): number {
-    for (;;) {
-      // SP and VCHAR (%x20-7E), the common octets, by two comparisons
-      for (; i < end; i++) {
-        const c = b[i]!;
-        if (c < SP || c > 0x7e) break;
-      }
-      if (i === end) return i;
-      const k = FIELD_VALUE[b[i]!];
-      if (k === VALUE_INVALID) return i;
-      // HTAB, or obs-text (kept as latin1 code points)
-      if (k === VALUE_OBS_TEXT) this.obsText = true;
-      i++;
-    }
-  }
-
-  /** A field line the quick check did not accept, scanned by field-line.ts. */
-  private scannedFieldLine(b: Uint8Array, base: number, s: number, end: number): number {
     const line = this.line;
     const next = scanFieldLine(b, s, end, this.lenient, line, base);
-    if (next < 0) return this.lineFailed(next);
-    return this.addField(
-      b,
-      base,
-      s,
-      line.nameEnd,
-      line.valueStart,
-      line.valueEnd,
-      line.lineEnd,
-      next,
-      line.obsText,
-    );
-  }
-
-  /** Records a checked field line (absolute offsets); returns `next` or INVALID. */
-  private addField(
-    b: Uint8Array,
-    base: number,
-    s: number,
-    nameEnd: number,
-    vs: number,
-    ve: number,
-    lineEnd: number,
-    next: number,
-    obsText: boolean,
-  ): number {
-    const err = this.checkLine(lineEnd - s, next - base, s - base);
-    if (err !== 0) return err;
-    if (++this.count > this.maxFields) {
+    if (next < 0) return this.lineFailed(b, base, s, next);
+    if (this.overLimit(s - base, next - 1 - base, line.lineEnd - base)) return INVALID;
+    const section = this.section;
+    if (section.count >= this.maxFields) {
       this.fail("TOO_MANY_FIELDS", `more than ${this.maxFields} field lines`, s - base);
       return INVALID;
     }
-    const recs = this.recs;
-    const r = this.nrec;
-    recs[r] = s - base;
-    recs[r + 1] = nameEnd - base;
-    recs[r + 2] = vs - base;
-    recs[r + 3] = ve - base;
-    this.nrec = r + 4;
-    if (obsText) this.nonAscii = true;
-    const kind = fieldKind(b, s, nameEnd - s);
-    this.lastKind = kind;
-    if (kind !== 0) this.facts.note(kind, b, vs, ve);
+    section.add(b, base, s, line.nameEnd, line.valueStart, line.valueEnd, line.obsText);
     return next;
   }
 
-  /** Field-line and field-section limits for a complete line; 0 when within them. */
-  private checkLine(length: number, sectionEnd: number, offset: number): number {
-    if (length > this.maxFieldLine) {
-      this.fieldTooLarge(offset);
-      return INVALID;
-    }
-    if (sectionEnd - this.fieldsStart > this.maxHeaderBytes) {
-      this.headersTooLarge();
-      return INVALID;
-    }
-    return 0;
+  /** A field-line scan at `s` returned `result` < 0. */
+  private lineFailed(b: Uint8Array, base: number, s: number, result: number): number {
+    return result === INVALID ? this.rejectLine(b, base, s, this.line.error!) : result;
   }
 
-  private lineFailed(result: number): number {
-    if (result === INVALID) this.error = this.line.error;
-    return result;
+  /**
+   * A scanner found `error` in the line at `s`. It stands once the line is
+   * complete, unless the line breaks a limit (which wins); until its LF is
+   * there the line is only incomplete. Returns {@link INCOMPLETE}, or
+   * {@link INVALID} with {@link error} set.
+   */
+  private rejectLine(b: Uint8Array, base: number, s: number, error: ProtocolError): number {
+    // Every scanner stops at or before the line's first LF.
+    const lf = b.indexOf(LF, s);
+    if (lf === -1) return INCOMPLETE;
+    const contentEnd = lf > s && b[lf - 1] === CR ? lf - 1 : lf;
+    if (!this.overLimit(s - base, lf - base, contentEnd - base)) this.error = error;
+    return INVALID;
+  }
+
+  /**
+   * Whether the line at relative offset `ls` breaks a limit (then the error
+   * is set): its octets run without LF up to relative offset `stop`, where
+   * its LF is when it is complete; `contentEnd` is where its content ends
+   * (its terminator excluded), or -1 while it is incomplete. Each limit
+   * counts as broken at the first octet after which no ending of the line
+   * could keep it, and the one broken first wins, the line's own limit on a
+   * tie: so the answer is the same however the octets were chunked.
+   */
+  private overLimit(ls: number, stop: number, contentEnd: number): boolean {
+    const complete = contentEnd >= 0;
+    const startLine = this.fieldsStart < 0;
+    const lineMax = startLine ? this.maxStartLine : this.maxFieldLine;
+    // Past `lineMax` octets one more may still be the CR of the terminator.
+    let lineAt = ls + lineMax + 2;
+    if (lineAt > stop) lineAt = complete && contentEnd - ls > lineMax ? stop + 1 : NEVER;
+    // The field section may run up to and including the LF of a complete line.
+    let sectionAt = startLine ? NEVER : this.fieldsStart + this.maxHeaderBytes + 1;
+    if (sectionAt > (complete ? stop + 1 : stop)) sectionAt = NEVER;
+    if (lineAt === NEVER && sectionAt === NEVER) return false;
+    if (lineAt > sectionAt) this.headersTooLarge();
+    else if (startLine) this.startLineTooLong();
+    else this.fieldTooLarge(ls);
+    return true;
   }
 
   /** A line at `s` that starts with SP or HTAB (RFC 9112 §2.2, §5.2). */
   private continuation(b: Uint8Array, base: number, s: number, end: number): number {
+    const section = this.section;
     if (this.request) {
       // RFC 9112 §2.2: whitespace between the start-line and the first field → reject.
       // RFC 9112 §5.2: a server rejects obs-fold in a request with 400.
-      this.error =
-        this.count === 0
+      const error =
+        section.count === 0
           ? new ProtocolError(
               "WHITESPACE_AFTER_START_LINE",
               "whitespace between the start-line and the first field line (RFC 9112 §2.2)",
@@ -318,51 +296,18 @@ export class HeadReader {
               "obsolete line folding in a request (RFC 9112 §5.2)",
               s - base,
             );
-      return INVALID;
+      return this.rejectLine(b, base, s, error);
     }
     const line = this.line;
     const next = scanContinuation(b, s, end, this.lenient, line, base);
-    if (next < 0) return this.lineFailed(next);
-    const err = this.checkLine(line.lineEnd - s, next - base, s - base);
-    if (err !== 0) return err;
+    if (next < 0) return this.lineFailed(b, base, s, next);
+    if (this.overLimit(s - base, next - 1 - base, line.lineEnd - base)) return INVALID;
     // RFC 9112 §2.2: in a response, a whitespace line before the first field is
     // consumed without further processing.
-    if (this.count === 0) return next;
-    // RFC 9112 §5.2: a user agent replaces each obs-fold with SP (done in build()).
-    const recs = this.recs;
-    const r = this.nrec;
-    recs[r] = -1;
-    recs[r + 1] = -1;
-    recs[r + 2] = line.valueStart - base;
-    recs[r + 3] = line.valueEnd - base;
-    this.nrec = r + 4;
-    if (line.obsText) this.nonAscii = true;
-    if (this.lastKind === FIELD_CONTENT_LENGTH) this.facts.contentLengthFolded = true;
+    if (section.count === 0) return next;
+    // RFC 9112 §5.2: a user agent replaces each obs-fold with SP (done when building).
+    section.fold(base, line.valueStart, line.valueEnd, line.obsText);
     return next;
-  }
-
-  /** Decodes the head (`end` octets from `base`) once and cuts the field strings from it. */
-  private build(b: Uint8Array, base: number, end: number): void {
-    const text = this.nonAscii
-      ? decodeLatin1(b, base, base + end)
-      : decodeAscii(b, base, base + end);
-    this.text = text;
-    const recs = this.recs;
-    const n = this.nrec;
-    const raw: string[] = [];
-    for (let r = 0; r < n; r += 4) {
-      const ns = recs[r]!;
-      if (ns >= 0) {
-        raw.push(text.slice(ns, recs[r + 1]), text.slice(recs[r + 2], recs[r + 3]));
-      } else {
-        // RFC 9112 §5.2: obs-fold → SP, joining the previous value and this line.
-        const more = text.slice(recs[r + 2], recs[r + 3]);
-        const last = raw.length - 1;
-        if (more !== "") raw[last] = raw[last] === "" ? more : `${raw[last]} ${more}`;
-      }
-    }
-    this.fields = new Fields(raw);
-    if (this.facts.contentLengthFolded) this.facts.rereadContentLength(this.fields);
   }
 
   /**
@@ -372,14 +317,7 @@ export class HeadReader {
    */
   private needMore(end: number): number {
     this.scan = end;
-    const partial = end - this.lineStart;
-    // A complete line may still gain its CR, hence the `+ 1`.
-    if (this.fieldsStart < 0) {
-      return partial > this.maxStartLine + 1 ? this.startLineTooLong() : HEAD_NEED_MORE;
-    }
-    if (partial > this.maxFieldLine + 1) return this.fieldTooLarge(this.lineStart);
-    if (end - this.fieldsStart > this.maxHeaderBytes) return this.headersTooLarge();
-    return HEAD_NEED_MORE;
+    return this.overLimit(this.lineStart, end, -1) ? HEAD_FAILED : HEAD_NEED_MORE;
   }
 
   private startLineTooLong(): number {

@@ -6,7 +6,11 @@
  * (RFC 3986 §3.2.2, §3.2.3). RFC 9112 §3.2.3:
  * `authority-form = uri-host ":" port`.
  */
-import { COLON, HEX, IP_FUTURE, isDigitOctet, REG_NAME } from "./chars.ts";
+import * as chars from "./chars.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { COLON, HEX, IP_FUTURE, isDigitOctet, REG_NAME } = chars;
 
 /** {@link HOST_OCTET}: unreserved or sub-delims (RFC 3986 §3.2.2). */
 const REG_NAME_OCTET = 1;

@@ -39,6 +39,7 @@ export {
   type PersistenceMessage,
   parseKeepAlive,
 } from "./keep-alive.ts";
+export type { Latin1Decoder } from "./latin1.ts";
 export { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 export type {
   BodyFraming,
@@ -53,6 +54,7 @@ export { chooseFraming, type FramingInput, framingEndsConnection } from "./outgo
 export { MessageParser, type ParserOptions, type ParserState } from "./parser.ts";
 export { mayPipeline, type PipelineConnection, type PipelineRequest } from "./pipelining.ts";
 export type {
+  ConnectFailureKind,
   ConnectionCloseReason,
   PoolBody,
   PoolEvent,
@@ -82,6 +84,7 @@ export {
   type RetryPolicy,
   retryDecision,
 } from "./retry.ts";
+export { type Route, routeFor } from "./route.ts";
 export {
   type OutgoingRequestHead,
   type OutgoingResponseHead,
@@ -107,3 +110,4 @@ export {
   type ServerSessionOptions,
 } from "./server-session-options.ts";
 export { type Origin, originKey, type SocketAction, type SocketId } from "./socket-actions.ts";
+export { authorityForm, type TunnelAnswer, TunnelHandshake } from "./tunnel.ts";

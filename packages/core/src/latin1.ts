@@ -8,6 +8,13 @@
  * other code points, so it is not used for such bytes.
  */
 
+/**
+ * Decodes `b[start, end)` to a string with one code point per octet, the
+ * code point of the same value (U+0000–U+00FF). A runtime may have a faster
+ * native one (see `ParserOptions.decodeLatin1`).
+ */
+export type Latin1Decoder = (b: Uint8Array, start: number, end: number) => string;
+
 /** UTF-8 decoding equals latin1 decoding when every octet is below 0x80. */
 const ascii = new TextDecoder();
 

@@ -35,11 +35,7 @@ export function requestEvent(reader: HeadReader): HeadEvent | ProtocolError {
   // RFC 9110 §9.3.6: a CONNECT request has no content; what follows is the tunnel.
   const framing = line.isConnect
     ? FRAMING_NONE
-    : requestFraming(
-        facts.contentLength,
-        facts.hasTransferEncoding ? fields.getAll("transfer-encoding") : null,
-        minor,
-      );
+    : requestFraming(facts.contentLength, facts.transferEncodings(fields), minor);
   if (framing instanceof ProtocolError) return framing;
   const text = reader.text;
   return {
@@ -84,7 +80,7 @@ export function responseEvent(reader: HeadReader, method: string): HeadEvent | P
   const fields = reader.fields;
   const status = line.status;
   const minor = line.minor;
-  const te = facts.hasTransferEncoding ? fields.getAll("transfer-encoding") : null;
+  const te = facts.transferEncodings(fields);
   const framing = responseFraming(status, method, facts.contentLength, te, minor);
   if (framing instanceof ProtocolError) return framing;
   return {

@@ -1,6 +1,6 @@
 /**
- * The connections of one origin (or one proxy) and the requests waiting
- * for them.
+ * The connections of one route — an origin, a proxy, or an origin through a
+ * proxy's tunnel (route.ts) — and the requests waiting for them.
  *
  * - `connections`: every connection held, connecting ones included — the
  *   number the per-origin cap limits.
@@ -15,12 +15,12 @@
 import { mayPipeline } from "./pipelining.ts";
 import type { PoolEntry } from "./pool-request.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
-import type { Origin } from "./socket-actions.ts";
+import type { Route } from "./route.ts";
 
 /** See the module comment. */
 export class OriginPool {
   readonly key: string;
-  readonly route: Origin;
+  readonly route: Route;
   /** Every connection held, connecting ones included. */
   readonly connections = new Set<PooledConnection>();
   /** Waiting requests, ordered by id. */
@@ -28,8 +28,8 @@ export class OriginPool {
   /** Idle connections, most recently used last. */
   private readonly idleStack: PooledConnection[] = [];
 
-  constructor(key: string, route: Origin) {
-    this.key = key;
+  constructor(route: Route) {
+    this.key = route.key;
     this.route = route;
   }
 

@@ -126,14 +126,17 @@ function responseFraming(
   // RFC 9110 §7.8 / RFC 9112 §6.3 item 1: after 101 the connection carries
   // the new protocol; the response itself has no content.
   if (status === 101) return noBody(status, length, TUNNEL);
+  // RFC 9112 §6.3 item 2 before item 1: any 2xx to CONNECT (a 204 too)
+  // switches to a tunnel right after the head (RFC 9110 §9.3.6).
+  if (input.method === "CONNECT" && status >= 200 && status < 300) {
+    return noBody(status, length, TUNNEL);
+  }
   // RFC 9112 §6.3 item 1: 1xx, 204 and 304 responses end at the head.
   if (status < 200 || status === 204 || status === 304) return noBody(status, length, NONE);
   // RFC 9112 §6.3 item 1: a response to HEAD never has content, whatever
   // its fields say (the caller may still send the Content-Length a GET would
   // have had, RFC 9110 §8.6).
   if (input.isHeadResponse === true || input.method === "HEAD") return NONE;
-  // RFC 9112 §6.3 item 2: a 2xx response to CONNECT switches to a tunnel.
-  if (input.method === "CONNECT" && status < 300) return noBody(status, length, TUNNEL);
   // RFC 9112 §6.3 item 6: a known length is sent as Content-Length; a
   // response without a body still says so (Content-Length: 0), otherwise
   // the client would read until close (item 8).

@@ -15,7 +15,7 @@
  * | CLOSED         | closed            | null                                         |
  * | ERROR          | error             | null                                         |
  */
-import type { ParserState } from "./parser.ts";
+import type { ParserState } from "./parser-options.ts";
 
 /** Reading a head (RFC 9112 §2.1). */
 export const HEAD = 0;

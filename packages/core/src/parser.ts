@@ -4,7 +4,10 @@
  * Pull-based, in the manner of h11: the caller {@link MessageParser.feed}s
  * bytes as they arrive and calls {@link MessageParser.next} until it returns
  * `null` (more bytes needed, or paused). Feeding the same bytes in any
- * chunking yields the same events (adjacent `data` events concatenated).
+ * chunking yields the same events (adjacent `data` events concatenated),
+ * errors included: a line is judged once its LF is there or once it breaks
+ * a limit (head-reader.ts), and a body past maxBodyBytes yields the octets
+ * within the limit before the error.
  *
  * One parser reads one direction of one connection: a `request` parser reads
  * what a client sends (server side); a `response` parser reads what a server
@@ -18,52 +21,27 @@
  *
  * The phases behind {@link ParserState} are listed in parser-phases.ts.
  */
-import { CR, LF } from "./chars.ts";
-import { CHUNK_DATA, CHUNK_END, CHUNK_FAILED, ChunkedDecoder } from "./chunked.ts";
+import * as chars from "./chars.ts";
+import * as chunkedCoding from "./chunked.ts";
+import { ChunkedDecoder } from "./chunked.ts";
 import { ProtocolError, UsageError } from "./errors.ts";
-import { HEAD_FAILED, HEAD_NEED_MORE, HeadReader } from "./head-reader.ts";
+import * as headReader from "./head-reader.ts";
+import { HeadReader } from "./head-reader.ts";
 import { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 import type { BodyFraming, ParseEvent } from "./message.ts";
 import { requestAsksToSwitch, requestEvent, responseEvent } from "./message-head.ts";
-import {
-  AWAIT_SWITCH,
-  CHUNKED,
-  CLOSE,
-  CLOSED,
-  END,
-  ERROR,
-  HEAD,
-  LENGTH,
-  STATE_OF_PHASE,
-  SWITCH,
-  SWITCHED,
-} from "./parser-phases.ts";
+import type { ParserOptions, ParserState } from "./parser-options.ts";
+import * as phases from "./parser-phases.ts";
 
-/** Options for {@link MessageParser}. */
-export interface ParserOptions {
-  /** `request` parses requests (server side); `response` parses responses (client side). */
-  readonly kind: "request" | "response";
-  /** Overrides of {@link DEFAULT_LIMITS}. */
-  readonly limits?: Partial<ParserLimits>;
-  /**
-   * Accept a bare LF as a line terminator (RFC 9112 §2.2 allows a recipient
-   * to). Off by default: strict.
-   */
-  readonly lenientLineEndings?: boolean;
-}
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CR, LF } = chars;
+const { CHUNK_DATA, CHUNK_END, CHUNK_FAILED } = chunkedCoding;
+const { HEAD_FAILED, HEAD_NEED_MORE } = headReader;
+const { AWAIT_SWITCH, CHUNKED, CLOSE, CLOSED, END, ERROR, HEAD, LENGTH, SWITCH, SWITCHED } = phases;
+const { STATE_OF_PHASE } = phases;
 
-/**
- * Where the parser is.
- * - `idle`: between messages (nothing of the next message buffered yet, or only part of its head)
- * - `body`: a head was emitted, its body is being read
- * - `awaiting-switch`: a request asking for Upgrade or CONNECT ended; the parser
- *   waits for {@link MessageParser.resume} (switch refused) or
- *   {@link MessageParser.takeRest} (switch accepted) — RFC 9110 §7.8, §9.3.6
- * - `switched`: a `switched` event was produced; nothing more is parsed
- * - `closed`: {@link MessageParser.end} was called and everything was consumed
- * - `error`: an `error` event was produced; nothing more is parsed
- */
-export type ParserState = "idle" | "body" | "awaiting-switch" | "switched" | "closed" | "error";
+export type { ParserOptions, ParserState } from "./parser-options.ts";
 
 /**
  * RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the
@@ -109,8 +87,9 @@ export class MessageParser {
     this.request = options.kind === "request";
     this.lenient = options.lenientLineEndings === true;
     this.maxBody = limits.maxBodyBytes;
-    this.reader = new HeadReader(this.request, limits, this.lenient);
-    this.chunked = new ChunkedDecoder(this.request, limits, this.lenient);
+    const decode = options.decodeLatin1 ?? null;
+    this.reader = new HeadReader(this.request, limits, this.lenient, decode);
+    this.chunked = new ChunkedDecoder(this.request, limits, this.lenient, decode);
   }
 
   /** Where the parser is (see {@link ParserState}). */
@@ -232,16 +211,14 @@ export class MessageParser {
     const reader = this.reader;
     if (reader.fresh) {
       const b = this.buf;
-      if (this.request && (b[this.pos] === CR || b[this.pos] === LF)) {
+      if (this.pos === b.length) return this.drained();
+      const first = b[this.pos];
+      if (this.request && (first === CR || first === LF)) {
         const err = this.skipEmptyLines();
         if (err !== null) return this.fail(err);
         // A lone CR at the end may yet be an empty line: wait for the next octet.
         if (this.pos === b.length - 1 && b[this.pos] === CR && !this.eof) return null;
-      }
-      if (this.pos === b.length) {
-        this.release();
-        if (this.eof) this.phase = CLOSED;
-        return null;
+        if (this.pos === b.length) return this.drained();
       }
     }
     const r = reader.read(this.buf, this.pos);
@@ -250,6 +227,13 @@ export class MessageParser {
     }
     if (r === HEAD_FAILED) return this.fail(reader.error!);
     return this.request ? this.requestHead(reader) : this.responseHead(reader);
+  }
+
+  /** Between messages, every octet consumed: wait for more, or be closed after end(). */
+  private drained(): null {
+    this.release();
+    if (this.eof) this.phase = CLOSED;
+    return null;
   }
 
   /** RFC 9112 §2.2: empty lines before a request-line are ignored (a few of them). */
@@ -368,17 +352,20 @@ export class MessageParser {
   private closeBody(): ParseEvent | null {
     const b = this.buf;
     const pos = this.pos;
-    const n = b.length - pos;
+    let n = b.length - pos;
     if (n === 0) {
       // RFC 9112 §6.3 item 8: the close ends the body and the message.
       return this.eof ? this.endMessage(END_EVENT) : this.release();
     }
-    this.received += n;
-    if (this.received > this.maxBody) {
+    // Past maxBodyBytes, the octets within it come out first, then the error:
+    // the same events as when the octets arrive one at a time.
+    const room = this.maxBody - this.received;
+    if (room === 0)
       return this.failCode("BODY_TOO_LARGE", `body larger than ${this.maxBody} octets`);
-    }
-    this.pos = b.length;
-    return { type: "data", data: pos === 0 ? b : b.subarray(pos) };
+    if (n > room) n = room;
+    this.received += n;
+    this.pos = pos + n;
+    return { type: "data", data: n === b.length ? b : b.subarray(pos, pos + n) };
   }
 
   /**

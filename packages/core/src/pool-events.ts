@@ -16,7 +16,7 @@
  * | `error`              | the request failed for good ({@link RequestError}, with its attempts)  |
  * | `request-queued`     | no connection is free and the caps allow no new one: the request waits |
  * | `request-retried`    | an attempt failed and the retry rules (retry.ts) send it again        |
- * | `connection-opened`  | a connection is established                                           |
+ * | `connection-opened`  | a connection is established (for a tunnel: TLS through it is up)      |
  * | `connection-reused`  | a request goes on a connection that carried one before                 |
  * | `connection-closed`  | the pool let go of a connection, and why                               |
  *
@@ -25,6 +25,7 @@
  */
 import type { Fields } from "./fields.ts";
 import type { CloseReason } from "./keep-alive.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { HttpVersion, ResponseHead } from "./message.ts";
 import type { OutgoingFields } from "./outgoing-fields.ts";
 import type { AttemptRecord, RequestError, RetryReason } from "./request-errors.ts";
@@ -59,7 +60,11 @@ export interface PoolRequest {
 
 /** Options of a {@link ClientPool}. Times in milliseconds. */
 export interface PoolOptions {
-  /** Connections per origin (per proxy when one is used). Default 6, as browsers do. */
+  /**
+   * Connections per route: per origin, per proxy for `http:` through a
+   * proxy, per origin through the proxy for a tunnel (route.ts). Default 6,
+   * as browsers do.
+   */
   readonly connectionsPerOrigin?: number;
   /** Connections in all. Default Infinity. */
   readonly maxConnections?: number;
@@ -80,22 +85,47 @@ export interface PoolOptions {
   readonly retryBackoffMs?: (retry: number) => number;
   /** Send requests as HTTP/1.0 (asking for keep-alive, RFC 9112 §9.3). Default false. */
   readonly http10?: boolean;
-  /** Send every `http:` request through this HTTP proxy (RFC 9112 §3.2.2). */
+  /**
+   * Send every request through this HTTP proxy: `http:` requests in
+   * absolute-form (RFC 9112 §3.2.2), `https:` ones through a CONNECT tunnel
+   * per origin (RFC 9110 §9.3.6; tunnel.ts).
+   */
   readonly proxy?: Origin;
-  /** Give up connecting after this long (`TIMEOUT`, phase `connect`). Default Infinity. */
+  /**
+   * Give up connecting after this long (`TIMEOUT`, phase `connect`): the
+   * TCP connect, and for a tunnel the CONNECT exchange and the TLS
+   * handshake. Default Infinity.
+   */
   readonly connectTimeoutMs?: number;
   /**
    * Give up waiting for the response head this long after the request was
    * written (`TIMEOUT`, phase `headers`). Default Infinity.
    */
   readonly headersTimeoutMs?: number;
+  /**
+   * The runtime's native latin1 decoder, for the response parsers (see
+   * `ParserOptions.decodeLatin1`). Default: the portable one.
+   */
+  readonly decodeLatin1?: Latin1Decoder;
 }
+
+/**
+ * Why connecting failed, as the adapter tells {@link ClientPool.connectFailed}:
+ * `tls` for a TLS handshake that failed as TLS (an untrusted certificate, a
+ * name that does not match, an alert), `transport` for anything else
+ * (refused, DNS, reset, closed).
+ */
+export type ConnectFailureKind = "transport" | "tls";
 
 /** Why the pool let go of a connection. */
 export type ConnectionCloseReason =
   | CloseReason
   /** The adapter reported that connecting failed. */
   | "connect-failed"
+  /** The adapter reported a failed TLS handshake (`connectFailed(…, "tls")`). */
+  | "tls-failed"
+  /** The proxy answered CONNECT with a non-2xx status (RFC 9110 §9.3.6). */
+  | "tunnel-refused"
   /** Connecting took longer than `connectTimeoutMs`. */
   | "connect-timeout"
   /** An idle connection was closed to make room under a cap. */
@@ -133,7 +163,14 @@ export type PoolEvent =
       readonly attempt: number;
       readonly delayMs: number;
     }
-  | { readonly type: "connection-opened"; readonly connection: SocketId; readonly origin: Origin }
+  | {
+      readonly type: "connection-opened";
+      readonly connection: SocketId;
+      /** Where the socket goes: the origin, or the proxy. */
+      readonly origin: Origin;
+      /** Through a proxy's CONNECT tunnel: the origin at its far end. */
+      readonly tunnel?: Origin;
+    }
   | { readonly type: "connection-reused"; readonly connection: SocketId; readonly id: number }
   | {
       readonly type: "connection-closed";

@@ -16,6 +16,7 @@
  * | `headersTimeoutMs`         | Infinity |                                                   |
  */
 import { UsageError } from "./errors.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { PoolOptions } from "./pool-events.ts";
 import { defaultRetryBackoff } from "./retry.ts";
 import type { Origin } from "./socket-actions.ts";
@@ -34,6 +35,7 @@ export interface ResolvedPoolOptions {
   readonly proxy: Origin | undefined;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
+  readonly decodeLatin1: Latin1Decoder | undefined;
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -79,6 +81,7 @@ export function resolvePoolOptions(o: PoolOptions): ResolvedPoolOptions {
     proxy: o.proxy,
     connectTimeoutMs: time("connectTimeoutMs", o.connectTimeoutMs, D.connectTimeoutMs),
     headersTimeoutMs: time("headersTimeoutMs", o.headersTimeoutMs, D.headersTimeoutMs),
+    decodeLatin1: o.decodeLatin1,
   };
 }
 

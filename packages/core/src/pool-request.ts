@@ -19,14 +19,17 @@ import {
 } from "./proxy.ts";
 import type { AttemptRecord, RetryReason } from "./request-errors.ts";
 import { hasIdempotencyKey, type RetryCandidate } from "./retry.ts";
+import { type Route, routeFor } from "./route.ts";
 import { serializeRequestHead } from "./serializer.ts";
 import type { Origin, SocketId } from "./socket-actions.ts";
 
 /** A request inside the pool. Mutable; owned by the pool. */
 export interface PoolEntry {
   readonly id: number;
-  /** Where its connection goes: the origin, or the proxy. */
-  readonly route: Origin;
+  /** Where its connection goes, and which requests share it (route.ts). */
+  readonly route: Route;
+  /** Through a tunnel: the `Proxy-Authorization` for the CONNECT (tunnel.ts), kept from the origin. */
+  readonly proxyAuthorization: string | undefined;
   readonly method: string;
   /** The target as sent: origin-form, or absolute-form to a proxy. */
   readonly target: string;
@@ -94,6 +97,7 @@ export interface PoolEntry {
 /**
  * Checks and prepares a request: Host added from the origin (RFC 9112 §3.2),
  * absolute-form and hop-by-hop stripping for a proxy (proxy.ts),
+ * `Proxy-Authorization` kept for the CONNECT of a tunnel (tunnel.ts),
  * `Proxy-Connection` removed. Throws a {@link UsageError} for anything the
  * serializer would refuse, so that a bad request fails here, at the call,
  * and never later inside an input handler.
@@ -113,16 +117,18 @@ export function prepareEntry(
       `the target must be in origin-form (RFC 9112 §3.2.1), got ${JSON.stringify(req.target)}`,
     );
   }
-  // RFC 9112 §3.2.3: CONNECT goes to the proxy in authority-form, as given.
-  const viaProxy = proxy !== undefined && !isConnect;
-  if (viaProxy && origin.scheme === "https") {
-    throw new UsageError(
-      "INVALID_STATE",
-      "https through a proxy needs a CONNECT tunnel, which the pool does not open",
-    );
-  }
+  const route = routeFor(origin, req.method, proxy);
+  // RFC 9112 §3.2.3: CONNECT goes to the proxy in authority-form, as given;
+  // through a tunnel, requests reach the origin in origin-form (§3.2.1).
+  const viaProxy = route.kind === "proxy" && !isConnect;
   let fields = withoutProxyConnection(Fields.from(req.fields ?? []));
   if (viaProxy) fields = proxyRequestFields(fields);
+  let proxyAuthorization: string | undefined;
+  if (route.kind === "tunnel") {
+    // RFC 9110 §11.7.2: for the proxy only, never for the origin.
+    proxyAuthorization = fields.get("proxy-authorization");
+    fields.delete("proxy-authorization");
+  }
   if (!fields.has("host")) fields.append("Host", hostFieldValue(origin));
   const body = req.body ?? null;
   const stream = body !== null && !(body instanceof Uint8Array);
@@ -135,7 +141,8 @@ export function prepareEntry(
   );
   return {
     id,
-    route: proxy ?? origin,
+    route,
+    proxyAuthorization,
     method: req.method,
     target,
     version,

@@ -27,7 +27,7 @@ import type { PoolEntry } from "./pool-request.ts";
 import { resetAttempt } from "./pool-request.ts";
 import type { PoolState } from "./pool-state.ts";
 import { PooledConnection } from "./pooled-connection.ts";
-import { originKey } from "./socket-actions.ts";
+import { TunnelHandshake } from "./tunnel.ts";
 
 /** Serves every origin's waiting requests (table above); forgets empty origins. */
 export function pump(state: PoolState): void {
@@ -82,18 +82,21 @@ function makeRoom(state: PoolState, origin: OriginPool): boolean {
   return true;
 }
 
-/** Asks the adapter for a new connection on behalf of `e`. */
+/**
+ * Asks the adapter for a new connection on behalf of `e`: to the origin or
+ * the proxy; for a tunnel, the CONNECT it will carry first (tunnel.ts).
+ */
 function open(state: PoolState, origin: OriginPool, e: PoolEntry): void {
   const socket = state.nextSocketId();
-  const proxy = state.opt.proxy;
-  const viaProxy = proxy !== undefined && originKey(proxy) === origin.key;
+  const route = origin.route;
   const deadline = state.now + state.opt.connectTimeoutMs;
-  const conn = new PooledConnection(socket, origin.route, viaProxy, deadline);
+  const conn = new PooledConnection(socket, route, deadline, state.opt.decodeLatin1);
+  if (route.tunnel !== null) conn.tunnel = new TunnelHandshake(route.tunnel, e.proxyAuthorization);
   conn.forRequest = e;
   e.opening = conn;
   origin.connections.add(conn);
   state.sockets.set(socket, conn);
-  state.actions.push({ type: "connect", socket, origin: origin.route });
+  state.actions.push({ type: "connect", socket, origin: route.connect });
 }
 
 /**

@@ -17,12 +17,15 @@ import type { ResolvedPoolOptions } from "./pool-options.ts";
 import { type PoolEntry, resetAttempt, retryCandidate } from "./pool-request.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
 import { type FailureCause, retryDecision } from "./retry.ts";
-import { type Origin, originKey, type SocketAction, type SocketId } from "./socket-actions.ts";
+import type { Route } from "./route.ts";
+import type { SocketAction, SocketId } from "./socket-actions.ts";
 
 /** Extra facts for the error of a failed attempt. */
 export interface FailureDetail {
   readonly message?: string;
   readonly protocolError?: ProtocolError;
+  /** `tunnel-refused`: the proxy's status. */
+  readonly status?: number;
 }
 
 /** See the module comment. */
@@ -53,13 +56,12 @@ export class PoolState {
     if (now > this.now) this.now = now;
   }
 
-  /** The pool of one route (origin or proxy), created on first use. */
-  originOf(route: Origin): OriginPool {
-    const key = originKey(route);
-    let origin = this.origins.get(key);
+  /** The pool of one route (route.ts), created on first use. */
+  originOf(route: Route): OriginPool {
+    let origin = this.origins.get(route.key);
     if (origin === undefined) {
-      origin = new OriginPool(key, route);
-      this.origins.set(key, origin);
+      origin = new OriginPool(route);
+      this.origins.set(route.key, origin);
     }
     return origin;
   }
@@ -73,7 +75,7 @@ export class PoolState {
   settle(e: PoolEntry, last: PoolEvent): void {
     e.settled = true;
     this.live.delete(e.id);
-    this.origins.get(originKey(e.route))?.dequeue(e);
+    this.origins.get(e.route.key)?.dequeue(e);
     if (e.opening !== null) e.opening.forRequest = null;
     e.opening = null;
     this.events.push(last);
@@ -106,12 +108,20 @@ export class PoolState {
     for (const e of conn.inFlight.splice(0)) this.fail(e, cause, detail);
   }
 
-  /** An attempt that wrote nothing failed (connect failure or timeout): it counts as one. */
-  failUnsent(e: PoolEntry, socket: SocketId, cause: FailureCause, message?: string): void {
+  /**
+   * An attempt that wrote nothing failed (connecting failed or timed out, the
+   * tunnel or TLS could not be set up): it counts as one.
+   */
+  failUnsent(
+    e: PoolEntry,
+    socket: SocketId,
+    cause: FailureCause,
+    detail: FailureDetail = {},
+  ): void {
     if (e.settled || e.conn !== null) return;
     e.attempts++;
     e.connections.push(socket);
-    this.fail(e, cause, message !== undefined ? { message } : {});
+    this.fail(e, cause, detail);
   }
 
   /**

@@ -7,25 +7,36 @@
  * | phase        | meaning                                                       |
  * |--------------|---------------------------------------------------------------|
  * | `connecting` | a `connect` action was issued; waiting for the adapter         |
+ * | `tunnelling` | connected to the proxy; CONNECT written, its answer awaited (tunnel.ts) |
+ * | `securing`   | the tunnel is up; `start-tls` issued, waiting for `tlsEstablished` |
  * | `open`       | connected: busy (requests in flight) or idle (in the MRU stack) |
  * | `closed`     | the pool let go of it; every later input for it is ignored     |
+ *
+ * The first three are "establishing": `connectTimeoutMs` covers them all,
+ * and a failure in any of them fails the request it was opened for as a
+ * failed connect (nothing of that request was written).
  */
 import { ClientConnection } from "./client-connection.ts";
 import type { CloseReason, KeepAliveHint } from "./keep-alive.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { HttpVersion } from "./message.ts";
 import type { PipelineConnection } from "./pipelining.ts";
 import type { PoolEntry } from "./pool-request.ts";
-import type { Origin, SocketId } from "./socket-actions.ts";
+import type { Route } from "./route.ts";
+import type { SocketId } from "./socket-actions.ts";
+import type { TunnelHandshake } from "./tunnel.ts";
 
 /** Where a {@link PooledConnection} is in its life (table in the module header). */
-export type PooledPhase = "connecting" | "open" | "closed";
+export type PooledPhase = "connecting" | "tunnelling" | "securing" | "open" | "closed";
 
 /** See the module comment. */
 export class PooledConnection implements PipelineConnection {
   readonly socket: SocketId;
-  readonly route: Origin;
+  readonly route: Route;
   readonly http: ClientConnection;
   phase: PooledPhase = "connecting";
+  /** For a `tunnel` route: the CONNECT exchange, until the proxy's answer is known. */
+  tunnel: TunnelHandshake | null = null;
   /** Requests written whose responses have not ended, oldest first. */
   readonly inFlight: PoolEntry[] = [];
   /** The request whose streamed body is being written. */
@@ -56,11 +67,26 @@ export class PooledConnection implements PipelineConnection {
    */
   peerEnded: CloseReason | null = null;
 
-  constructor(socket: SocketId, route: Origin, proxy: boolean, connectDeadline: number) {
+  /** `decodeLatin1`: the pool's (see `PoolOptions.decodeLatin1`). */
+  constructor(
+    socket: SocketId,
+    route: Route,
+    connectDeadline: number,
+    decodeLatin1?: Latin1Decoder,
+  ) {
     this.socket = socket;
     this.route = route;
-    this.http = new ClientConnection({ proxy });
+    // Through a tunnel the peer is the origin server, not the proxy.
+    this.http = new ClientConnection({
+      proxy: route.kind === "proxy",
+      ...(decodeLatin1 !== undefined ? { decodeLatin1 } : {}),
+    });
     this.connectDeadline = connectDeadline;
+  }
+
+  /** Connecting, tunnelling or securing: not yet open (table in the module header). */
+  get establishing(): boolean {
+    return this.phase === "connecting" || this.phase === "tunnelling" || this.phase === "securing";
   }
 
   /** A new request may be written now (persistent so far, nothing being written). */

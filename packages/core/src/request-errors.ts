@@ -16,7 +16,9 @@ import type { SocketId } from "./socket-actions.ts";
  *
  * | code                 | meaning                                                                 |
  * |----------------------|-------------------------------------------------------------------------|
- * | `CONNECT_FAILED`     | the connection could not be opened (refused, DNS, TLS …)                 |
+ * | `CONNECT_FAILED`     | the connection could not be opened (refused, DNS, reset …)               |
+ * | `TLS_FAILED`         | the TLS handshake failed: untrusted certificate, wrong name, alert …     |
+ * | `PROXY_CONNECT_FAILED` | the proxy answered CONNECT with a non-2xx status (`status`), RFC 9110 §9.3.6 |
  * | `CONNECTION_CLOSED`  | the server closed before any of the response reached the caller          |
  * | `CONNECTION_RESET`   | the connection was reset before any of the response reached the caller   |
  * | `TRUNCATED_BODY`     | the connection ended inside the body (RFC 9112 §8): `expected`/`received` |
@@ -27,6 +29,8 @@ import type { SocketId } from "./socket-actions.ts";
  */
 export type RequestErrorCode =
   | "CONNECT_FAILED"
+  | "TLS_FAILED"
+  | "PROXY_CONNECT_FAILED"
   | "CONNECTION_CLOSED"
   | "CONNECTION_RESET"
   | "TRUNCATED_BODY"
@@ -72,6 +76,8 @@ export interface RequestErrorDetails {
   readonly received?: number;
   /** `TIMEOUT`: which wait ran out. */
   readonly phase?: "connect" | "headers";
+  /** `PROXY_CONNECT_FAILED`: the status of the proxy's answer to CONNECT. */
+  readonly status?: number;
   /** The attempts made for the request. */
   readonly attempts?: AttemptRecord;
 }
@@ -95,6 +101,8 @@ export class RequestError extends Error {
   readonly received: number | undefined;
   /** `TIMEOUT`: connecting or waiting for the response head. */
   readonly phase: "connect" | "headers" | undefined;
+  /** `PROXY_CONNECT_FAILED`: the status the proxy answered CONNECT with (e.g. 407). */
+  readonly status: number | undefined;
   /** The attempts made before the request failed. */
   readonly attempts: AttemptRecord;
 
@@ -105,6 +113,7 @@ export class RequestError extends Error {
     this.expected = details.expected;
     this.received = details.received;
     this.phase = details.phase;
+    this.status = details.status;
     this.attempts = details.attempts ?? NO_ATTEMPTS;
   }
 }

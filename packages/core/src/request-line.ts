@@ -7,12 +7,17 @@
  * exactly one SP between the three parts (RFC 9112 §3 allows, but does not
  * require, splitting on other whitespace).
  */
-import { CR, LF, SCHEME, SP, TCHAR } from "./chars.ts";
+import * as chars from "./chars.ts";
 import { ProtocolError } from "./errors.ts";
 import { isAuthorityForm } from "./host.ts";
-import { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } from "./line-end.ts";
+import * as lineEnds from "./line-end.ts";
 import type { TargetForm } from "./message.ts";
 import { scanVersion, versionError } from "./version.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CR, LF, SCHEME, SP, TCHAR } = chars;
+const { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } = lineEnds;
 
 /** Where the parts of a request-line are, relative to its first octet. */
 export class RequestLineParts {
@@ -39,9 +44,11 @@ export class RequestLineParts {
 const SLASH = 0x2f;
 const STAR = 0x2a;
 const COLON = 0x3a;
+
 const CONNECT = [0x43, 0x4f, 0x4e, 0x4e, 0x45, 0x43, 0x54];
 const OPTIONS = [0x4f, 0x50, 0x54, 0x49, 0x4f, 0x4e, 0x53];
 
+/** `b[s, e)` is the method `name` (methods are case-sensitive, RFC 9110 §9.1). */
 function isMethod(b: Uint8Array, s: number, e: number, name: readonly number[]): boolean {
   if (e - s !== name.length || b[s] !== name[0]) return false;
   for (let i = 0; i < name.length; i++) if (b[s + i] !== name[i]) return false;
@@ -71,8 +78,9 @@ export function scanRequestLine(
   out: RequestLineParts,
 ): number {
   // RFC 9110 §9.1: method = token
+  const tchar = TCHAR;
   let i = s;
-  while (i < end && TCHAR[b[i]!] === 1) i++;
+  while (i < end && tchar[b[i]!] === 1) i++;
   if (i >= end) return INCOMPLETE;
   if (b[i] !== SP || i === s) {
     const eol = lineEnd(b, i, end, lenient);
@@ -99,10 +107,7 @@ export function scanRequestLine(
   // RFC 9112 §3.2: request-target, visible ASCII only
   const ts = i + 1;
   let j = ts;
-  for (; j < end; j++) {
-    const c = b[j]!;
-    if (c <= SP || c > 0x7e) break; // TARGET: %x21-7E
-  }
+  while (j < end && (b[j]! - 0x21) >>> 0 < 0x5e) j++; // %x21-7E, by one unsigned comparison
   if (j >= end) return INCOMPLETE;
   if (b[j] !== SP || j === ts) {
     const eol = lineEnd(b, j, end, lenient);
@@ -133,10 +138,21 @@ export function scanRequestLine(
 
   // RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, then CRLF
   const vs = te + 1;
-  if (vs + 10 <= end && b[vs + 8] === CR && b[vs + 9] === LF) {
+  if (
+    vs + 10 <= end &&
+    b[vs] === 0x48 && // H
+    b[vs + 1] === 0x54 && // T
+    b[vs + 2] === 0x54 && // T
+    b[vs + 3] === 0x50 && // P
+    b[vs + 4] === 0x2f && // "/"
+    b[vs + 5] === 0x31 && // 1
+    b[vs + 6] === 0x2e && // "."
+    (b[vs + 7]! - 0x30) >>> 0 < 10 && // DIGIT
+    b[vs + 8] === CR &&
+    b[vs + 9] === LF
+  ) {
     // The usual shape, "HTTP/1.x" CRLF, checked without a scan.
-    const version = scanVersion(b, vs, vs + 8);
-    if (version >= 0) return finish(b, s, methodEnd, ts, te, vs + 8, version, out, vs + 10);
+    return finish(b, s, methodEnd, ts, te, vs + 8, b[vs + 7]! - 0x30, out, vs + 10);
   }
   let k = vs;
   while (k < end && b[k] !== CR && b[k] !== LF && b[k] !== SP) k++;

@@ -16,7 +16,8 @@
  * | # | condition                                                          | retry | reason                      |
  * |---|--------------------------------------------------------------------|-------|-----------------------------|
  * | 1 | the failure is not the transport's: protocol error, headers        | no    | `not-a-transport-failure`   |
- * |   | timeout, cancel (the same request would fail the same way)         |       |                             |
+ * |   | timeout, cancel, a failed TLS handshake, a proxy refusing CONNECT  |       |                             |
+ * |   | (the same request would fail the same way)                         |       |                             |
  * | 2 | part of the response already reached the caller                    | no    | `response-started`          |
  * | 3 | a streamed body was partly written (it cannot be replayed)          | no    | `body-not-replayable`       |
  * | 4 | the server answered an earlier request with `Connection: close`    | yes   | `not-processed`             |
@@ -85,7 +86,14 @@ export type FailureCause =
   /** No response head arrived within `headersTimeoutMs`. */
   | "headers-timeout"
   /** The caller cancelled the request. */
-  | "cancelled";
+  | "cancelled"
+  /**
+   * The TLS handshake failed (untrusted certificate, a name that does not
+   * match, an alert): the adapter said so with `connectFailed(…, "tls")`.
+   */
+  | "tls-failed"
+  /** The proxy answered CONNECT with a non-2xx status (RFC 9110 §9.3.6). */
+  | "tunnel-refused";
 
 /** What is known about one failed attempt. */
 export interface AttemptFailure {

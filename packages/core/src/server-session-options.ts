@@ -8,6 +8,7 @@
 import type { ConnectionOptions } from "./connection-events.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_GRACEFUL_CLOSE, type GracefulCloseOptions } from "./graceful-close.ts";
+import type { Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 
 /** Options of a {@link ServerSession}. All optional; the defaults are in {@link DEFAULT_SERVER_SESSION}. */
@@ -71,6 +72,11 @@ export interface ServerSessionOptions {
   /** Accept bare LF line endings (RFC 9112 §2.2). Default false. */
   readonly lenientLineEndings?: boolean;
   /**
+   * The runtime's native latin1 decoder, for the parser (see
+   * `ParserOptions.decodeLatin1`). Default: the portable one.
+   */
+  readonly decodeLatin1?: Latin1Decoder;
+  /**
    * Who answers a request that broke the protocol. `auto` (the default):
    * the session writes a minimal response with the error's status
    * (400, 413, 414, 431, 501, 505) as soon as it is that request's turn,
@@ -94,6 +100,7 @@ export interface ResolvedServerSessionOptions {
   readonly maxBufferedBytes: number;
   readonly limits: Partial<ParserLimits>;
   readonly lenientLineEndings: boolean;
+  readonly decodeLatin1: Latin1Decoder | undefined;
   readonly errorResponses: "auto" | "app";
   readonly linger: Required<GracefulCloseOptions>;
 }
@@ -109,6 +116,7 @@ export const DEFAULT_SERVER_SESSION: ResolvedServerSessionOptions = Object.freez
   maxBufferedBytes: 65_536,
   limits: Object.freeze({}),
   lenientLineEndings: false,
+  decodeLatin1: undefined,
   errorResponses: "auto",
   linger: DEFAULT_GRACEFUL_CLOSE,
 });
@@ -143,6 +151,7 @@ export function resolveServerSessionOptions(
     maxBufferedBytes: atLeast(options.maxBufferedBytes, d.maxBufferedBytes, 1, "maxBufferedBytes"),
     limits: options.limits ?? d.limits,
     lenientLineEndings: options.lenientLineEndings ?? d.lenientLineEndings,
+    decodeLatin1: options.decodeLatin1 ?? d.decodeLatin1,
     errorResponses: options.errorResponses ?? d.errorResponses,
     linger: { ...d.linger, ...options.linger },
   };
@@ -155,6 +164,7 @@ export function connectionOptions(
   return {
     limits: o.limits,
     lenientLineEndings: o.lenientLineEndings,
+    ...(o.decodeLatin1 !== undefined ? { decodeLatin1: o.decodeLatin1 } : {}),
     maxPipelinedRequests: o.maxPipelinedRequests,
     maxRequests: o.maxRequestsPerConnection,
     // RFC 2068 §19.7.1.1: `timeout=` in whole seconds (`max=` is added by the connection).

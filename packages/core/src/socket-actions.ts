@@ -19,8 +19,19 @@ export interface Origin {
 
 /** One instruction for an adapter. */
 export type SocketAction =
-  /** Open a TCP (or TLS, for https) connection to `origin`; report back with the same id. */
+  /**
+   * Open a connection to `origin` and report back with the same id: TCP for
+   * `http`, TLS over TCP for `https` (the adapter verifies the server as
+   * `origin.host`; a failed handshake is `connectFailed(…, "tls")`).
+   */
   | { readonly type: "connect"; readonly socket: SocketId; readonly origin: Origin }
+  /**
+   * Begin TLS on this open connection as the client of `origin` (a CONNECT
+   * tunnel to it is established, RFC 9110 §9.3.6): verify the server as
+   * `origin.host`, then report `tlsEstablished`, or `connectFailed(…, "tls")`
+   * (or `connectFailed(…)` when the transport failed) once the socket is gone.
+   */
+  | { readonly type: "start-tls"; readonly socket: SocketId; readonly origin: Origin }
   /** Write these buffers, in order (a writev). */
   | { readonly type: "write"; readonly socket: SocketId; readonly data: readonly Uint8Array[] }
   /** Half-close: send FIN, keep reading (RFC 9112 §9.6). */

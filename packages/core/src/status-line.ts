@@ -11,10 +11,15 @@
  * servers do omit the SP, and the status-code alone is unambiguous (nothing
  * about framing depends on the reason). Accepted only at the very end of the line.
  */
-import { FIELD_VALUE, isDigitOctet, SP, VALUE_INVALID, VALUE_OBS_TEXT } from "./chars.ts";
+import * as chars from "./chars.ts";
 import { ProtocolError } from "./errors.ts";
-import { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } from "./line-end.ts";
+import * as lineEnds from "./line-end.ts";
 import { scanVersion, startsWithHttpName, versionError } from "./version.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { FIELD_VALUE, isDigitOctet, SP, VALUE_INVALID, VALUE_OBS_TEXT } = chars;
+const { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } = lineEnds;
 
 /** What a status-line holds, reason offsets relative to its first octet. */
 export class StatusLineParts {
@@ -52,10 +57,14 @@ export function scanStatusLine(
   // Every octet of a status-line is VCHAR, SP, HTAB or obs-text: find its end.
   let e = s;
   let seen = 0;
-  for (; e < end; e++) {
+  for (;;) {
+    // SP and VCHAR (%x20-7E) by one unsigned comparison; the others by the table
+    while (e < end && (b[e]! - SP) >>> 0 < 0x5f) e++;
+    if (e >= end) break;
     const k = FIELD_VALUE[b[e]!]!;
     if (k === VALUE_INVALID) break;
     seen |= k;
+    e++;
   }
   const next = lineEnd(b, e, end, lenient);
   if (next === INCOMPLETE) return INCOMPLETE;

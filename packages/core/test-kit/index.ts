@@ -26,6 +26,7 @@ export {
   PROXY_SCENARIOS,
   RETRY_SCENARIOS,
   REUSE_SCENARIOS,
+  TLS_SCENARIOS,
   TRUNCATION_SCENARIOS,
 } from "./scenarios/index.ts";
 export { type PeerIO, type ReceivedRequest, ScriptedPeer, ServerLog } from "./scripted-server.ts";

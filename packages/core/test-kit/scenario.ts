@@ -23,6 +23,8 @@ export interface ScenarioRequest {
   readonly target: string;
   /** The origin's host name (port 80). Default `origin.test`. */
   readonly origin?: string;
+  /** `https`: the origin is `https://host` (port 443). Default `http`. */
+  readonly scheme?: "http" | "https";
   readonly headers?: readonly (readonly [string, string])[];
   readonly body?: string;
   /** A streamed body: these chunks follow the request at once, then the body ends. */
@@ -118,9 +120,9 @@ export interface ScenarioOutcome {
   readonly problems: readonly string[];
 }
 
-/** The origin of a host name in scenarios (`http`, port 80). */
-export function scenarioOrigin(host = "origin.test"): Origin {
-  return { scheme: "http", host, port: 80 };
+/** The origin of a host name in scenarios (`http`, port 80; `https`, port 443). */
+export function scenarioOrigin(host = "origin.test", scheme: "http" | "https" = "http"): Origin {
+  return { scheme, host, port: scheme === "https" ? 443 : 80 };
 }
 
 /** Pool options from their data form. */
@@ -164,7 +166,7 @@ export function runScenario(s: Scenario): ScenarioOutcome & { readonly sim: SimN
             ? latin1(r.body)
             : null;
       const id = sim.request({
-        origin: scenarioOrigin(r.origin),
+        origin: scenarioOrigin(r.origin, r.scheme),
         method: r.method ?? "GET",
         target: r.target,
         fields: r.headers ?? [],

@@ -193,8 +193,11 @@ export class ScriptedPeer {
           this.pending.push(req);
           this.log.requests.push(req);
           if (this.parser.state === "awaiting-switch") {
-            // Scripts switch (they write what they like); the serving server refuses.
-            if (this.serve === null) {
+            // Scripts switch (they write what they like); the serving server
+            // refuses. A CONNECT never switches: the simulated network has no
+            // TLS, so a tunnel carries the origin's HTTP in the clear, and the
+            // same script reads it on, playing the origin.
+            if (this.serve === null && req.method !== "CONNECT") {
               this.parser.takeRest();
               this.switched = true;
               return;

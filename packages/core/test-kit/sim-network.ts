@@ -5,9 +5,16 @@
  * (scripted-server.ts), delivers octets after a latency and in pieces of a
  * chosen size, and injects faults at any octet: a reset or FIN at offset N
  * of what the server sends, a reset at offset N of what the client sends, a
- * delay from offset N on, a refused connection, every server closing its
- * idle connections at time T. Time is a {@link VirtualClock}; the pool's
- * timers are driven through `nextDeadline()` / `tick()`.
+ * delay from offset N on, a refused connection, a failed TLS handshake,
+ * every server closing its idle connections at time T. Time is a
+ * {@link VirtualClock}; the pool's timers are driven through
+ * `nextDeadline()` / `tick()`.
+ *
+ * TLS as modelled: none on the wire. Connecting to an `https` origin takes
+ * one more round trip (the handshake) before `connected`; a `start-tls`
+ * (after a CONNECT tunnel's 2xx) takes one round trip to `tlsEstablished`,
+ * and the octets then go on in the clear to the same scripted server, which
+ * plays the origin inside the tunnel.
  *
  * TCP as modelled: octets arrive in order; a server that closes (FIN) also
  * stops reading, so client octets arriving after that draw a reset — the
@@ -35,6 +42,7 @@ import {
   responseCut,
   type SimSocket,
   split,
+  tlsFails,
 } from "./sim-wire.ts";
 
 export type { RequestResult } from "./sim-results.ts";
@@ -202,7 +210,7 @@ export class SimNetwork {
 
   private execute(a: SocketAction): void {
     if (a.type === "connect") {
-      this.connect(a.socket, originKey(a.origin));
+      this.connect(a.socket, originKey(a.origin), a.origin.scheme === "https");
       return;
     }
     const sock = this.sockets.get(a.socket);
@@ -214,6 +222,10 @@ export class SimNetwork {
       if (!sock.clientOpen) this.violations.push(`write on closed socket ${a.socket}`);
       else if (!sock.connected) this.violations.push(`write before connected on ${a.socket}`);
       else this.clientWrite(sock, concat(a.data));
+    } else if (a.type === "start-tls") {
+      if (!sock.clientOpen || !sock.connected) {
+        this.violations.push(`start-tls on a socket not open: ${a.socket}`);
+      } else this.startTls(sock);
     } else if (a.type === "close") {
       if (!sock.clientOpen) {
         this.violations.push(`close twice on ${a.socket}`);
@@ -225,7 +237,32 @@ export class SimNetwork {
     }
   }
 
-  private connect(id: SocketId, origin: string): void {
+  /** One round trip of handshake, then `tlsEstablished`, or a failed connect by a `tls-fail` fault. */
+  private startTls(sock: SimSocket): void {
+    this.clock.after(2 * this.latency, () => {
+      if (!sock.clientOpen) return; // the pool gave up first
+      if (tlsFails(this.faults, sock.index)) {
+        this.failTls(sock);
+        return;
+      }
+      this.pool.tlsEstablished(sock.id, this.clock.now);
+      this.flush();
+    });
+  }
+
+  /** The handshake failed: the adapter drops the socket and says so. */
+  private failTls(sock: SimSocket): void {
+    sock.clientOpen = false;
+    this.open.delete(sock.id);
+    if (sock.serverOpen) {
+      sock.serverOpen = false;
+      sock.peer?.kill();
+    }
+    this.pool.connectFailed(sock.id, "certificate not trusted", this.clock.now, "tls");
+    this.flush();
+  }
+
+  private connect(id: SocketId, origin: string, tls = false): void {
     const sock = newSocket(id, this.connects++, origin);
     this.sockets.set(id, sock);
     this.open.add(id);
@@ -233,11 +270,16 @@ export class SimNetwork {
     let perOrigin = 0;
     for (const s of this.open) if (this.sockets.get(s)?.origin === origin) perOrigin++;
     this.maxOpenPerOrigin.set(origin, Math.max(this.maxOpenPerOrigin.get(origin) ?? 0, perOrigin));
-    this.clock.after(this.latency, () => this.accept(sock));
+    // TLS: the handshake's round trip follows the TCP one.
+    this.clock.after(tls ? 3 * this.latency : this.latency, () => this.accept(sock, tls));
   }
 
-  private accept(sock: SimSocket): void {
+  private accept(sock: SimSocket, tls: boolean): void {
     if (!sock.clientOpen) return; // the pool gave up first (connect timeout)
+    if (tls && tlsFails(this.faults, sock.index)) {
+      this.failTls(sock);
+      return;
+    }
     const server = this.options.servers?.[sock.origin] ?? this.options.server ?? {};
     const n = this.attemptsPerServer.get(sock.origin) ?? 0;
     this.attemptsPerServer.set(sock.origin, n + 1);

@@ -67,11 +67,21 @@ export type Fault =
       readonly ms: number;
     }
   /** At time `at`, every server closes (FIN) each connection that is idle. */
-  | { readonly kind: "idle-close"; readonly at: number };
+  | { readonly kind: "idle-close"; readonly at: number }
+  /**
+   * The TLS handshake of this connection fails (an untrusted certificate):
+   * connecting to an `https` origin, or the `start-tls` through a tunnel.
+   */
+  | { readonly kind: "tls-fail"; readonly connection: number };
 
 /** The connection is refused by a fault. */
 export function refused(faults: readonly Fault[], connection: number): boolean {
   return faults.some((f) => f.kind === "refuse" && f.connection === connection);
+}
+
+/** The TLS handshake of the connection fails by a fault. */
+export function tlsFails(faults: readonly Fault[], connection: number): boolean {
+  return faults.some((f) => f.kind === "tls-fail" && f.connection === connection);
 }
 
 /** A FIN or reset of the server's octets that falls in `[start, end)`, if any. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { ClientPool } from "../src/client-pool.ts";
-import { UsageError } from "../src/errors.ts";
 import { Fields } from "../src/fields.ts";
 import { absoluteFormTarget, hostFieldValue, proxyRequestFields } from "../src/proxy.ts";
 import { scenarioOrigin } from "../test-kit/scenario.ts";
@@ -43,14 +42,19 @@ describe("proxy.ts", () => {
     ]);
   });
 
-  it("https through a proxy needs a CONNECT tunnel: refused at the call", () => {
-    const pool = new ClientPool({ proxy: scenarioOrigin("proxy.test") });
-    expect(() =>
-      pool.request(
-        { origin: { scheme: "https", host: "a.test", port: 443 }, method: "GET", target: "/" },
-        0,
-      ),
-    ).toThrow(UsageError);
+  it("RFC 9110 §9.3.6: https through a proxy opens a CONNECT tunnel (pool-tls.test.ts)", () => {
+    const proxy = scenarioOrigin("proxy.test");
+    const pool = new ClientPool({ proxy });
+    pool.request(
+      { origin: { scheme: "https", host: "a.test", port: 443 }, method: "GET", target: "/" },
+      0,
+    );
+    expect(pool.takeActions()).toEqual([{ type: "connect", socket: 1, origin: proxy }]);
+    pool.connected(1, 1);
+    const [w] = pool.takeActions();
+    expect(w?.type === "write" && fromLatin1(w.data[0] as Uint8Array)).toMatch(
+      /^CONNECT a.test:443 /,
+    );
   });
 
   it("RFC 9112 §3.2.3: CONNECT goes to the proxy in authority-form", () => {

@@ -34,6 +34,7 @@ import type {
   SocketHandlers,
   SocketLayer,
 } from "@tether/adapter-kit";
+import { sharedPool } from "./byte-pool.ts";
 import { WriteQueue } from "./write-queue.ts";
 
 /** Size of a read buffer: one `read()` returns at most this many bytes. */
@@ -42,7 +43,8 @@ const READ_SIZE = 64 * 1024;
  * Reads shorter than this are copied out of the read buffer, which is
  * reused; longer ones are handed over as they are and the loop takes a new
  * buffer. Small reads (request heads) thus cost a small copy, not a 64 KiB
- * allocation, and bulk reads (bodies) cost no copy at all.
+ * allocation, and bulk reads (bodies) cost no copy at all. The smallest
+ * copies are views on the shared byte pool's slabs (byte-pool.ts).
  */
 const HAND_OVER_AT = 16 * 1024;
 /** `write()` answers false while more than this many bytes wait. */
@@ -174,7 +176,7 @@ class DenoSocket implements RawSocket {
         return;
       }
       let bytes: Uint8Array;
-      if (count < HAND_OVER_AT) bytes = buffer.slice(0, count);
+      if (count < HAND_OVER_AT) bytes = sharedPool.copy(buffer.subarray(0, count));
       else {
         bytes = buffer.subarray(0, count);
         buffer = new Uint8Array(READ_SIZE);

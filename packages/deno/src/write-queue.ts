@@ -1,18 +1,24 @@
+import { type BytePool, sharedPool } from "./byte-pool.ts";
+
 /**
  * The bytes a connection still has to write, in order. Deno has no writev:
  * each `Deno.Conn.write()` is one operation and one system call, so the
  * writer takes queued buffers merged into one batch up to a size, and only
- * large buffers go out on their own, without a copy.
+ * large buffers go out on their own, without a copy. Batches are taken from
+ * a {@link BytePool}: a small response's head and body merge into a view on
+ * a shared slab, not into a buffer of their own.
  */
 export class WriteQueue {
   private chunks: Uint8Array[] = [];
   private head = 0;
   private queued = 0;
   private readonly mergeUpTo: number;
+  private readonly pool: BytePool;
 
   /** `mergeUpTo`: buffers are merged into batches of at most this many bytes. */
-  constructor(mergeUpTo: number) {
+  constructor(mergeUpTo: number, pool: BytePool = sharedPool) {
     this.mergeUpTo = mergeUpTo;
+    this.pool = pool;
   }
 
   /** Bytes queued, including those of a batch taken but not yet written. */
@@ -50,7 +56,7 @@ export class WriteQueue {
     }
     let batch = first;
     if (end - this.head > 1) {
-      batch = new Uint8Array(total);
+      batch = this.pool.take(total);
       let at = 0;
       for (let i = this.head; i < end; i++) {
         const chunk = chunks[i] as Uint8Array;

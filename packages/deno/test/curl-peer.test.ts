@@ -1,7 +1,9 @@
 /**
  * A real peer: the `curl` binary against a Tether server on the Deno socket
- * layer. Needs `--allow-net --allow-run=/usr/bin/curl` (this file only: the
- * adapter itself needs `--allow-net` alone). Skipped where there is no curl.
+ * layer (beside the kit's curl cases in real-peers.test.ts: chunked bodies
+ * and HTTP/1.0 without keep-alive). Needs `--allow-run=/usr/bin/curl`, in a
+ * run of its own: the adapter itself needs `--allow-net` alone. Skipped
+ * where there is no curl.
  */
 import assert from "node:assert/strict";
 import { type PeerServer, startPeerServer } from "./peer-server.ts";

@@ -2,7 +2,8 @@
  * One HTTP client under test, in its own process (started by the parent with
  * `startChild("client-child.ts", [kind, originUrl])`). On `run` it makes
  * `count` GETs with `concurrency` in flight, reads every body whole, and
- * replies with the wall time and this process's CPU time.
+ * replies with the wall time and this process's CPU time (the shared bench
+ * kit's gets.ts; this file only says how each client makes one GET).
  *
  * Kinds:
  * - `tether-fetch`: our `createClient()`'s Web `fetch()` (default pool: 6 connections)
@@ -12,10 +13,8 @@
  * - `global-fetch`: Node's global `fetch` (its own bundled undici, default agent)
  */
 import { Pool } from "undici";
+import { type Get, serveGets } from "../../conformance/bench-kit/gets.ts";
 import { createClient } from "../src/index.ts";
-import { cpuMicros, serveParent } from "./child.ts";
-
-type Get = () => Promise<boolean>;
 
 /** A function making one GET and reading its body; resolves true on a 200. */
 function client(kind: string, origin: string): Get {
@@ -59,31 +58,5 @@ function client(kind: string, origin: string): Get {
   }
 }
 
-/** `count` GETs, `concurrency` at a time. */
-async function run(get: Get, count: number, concurrency: number): Promise<Record<string, number>> {
-  let started = 0;
-  let errors = 0;
-  const worker = async (): Promise<void> => {
-    while (started < count) {
-      started++;
-      try {
-        if (!(await get())) errors++;
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const cpu0 = cpuMicros();
-  const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const wallNs = Number(process.hrtime.bigint() - t0);
-  const cpu = cpuMicros() - cpu0;
-  return { count, wallNs, cpuNs: cpu * 1000, errors };
-}
-
 const [kind = "", origin = ""] = process.argv.slice(2);
-const get = client(kind, origin);
-serveParent({ pid: process.pid }, async (message) => {
-  if (message.type !== "run") throw new Error(`unknown message ${message.type}`);
-  return run(get, Number(message.count), Number(message.concurrency));
-});
+serveGets(client(kind, origin));

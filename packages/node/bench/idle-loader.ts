@@ -5,8 +5,8 @@
  * parent closes everything with `close`.
  */
 import * as net from "node:net";
-import { serveParent } from "./child.ts";
-import { BODY } from "./payload.ts";
+import { BODY } from "../../conformance/bench-kit/payload.ts";
+import { serveParent } from "../../conformance/bench-kit/processes.ts";
 
 const sockets: net.Socket[] = [];
 const REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";

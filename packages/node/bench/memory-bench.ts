@@ -5,8 +5,16 @@
  * after one request. The delta over `count` is the cost per connection.
  * Loopback only, bounded by `count`.
  */
-import { type ChildProcess, startChild } from "./child.ts";
-import { formatTarget, type Stats, stats, type Target, table, target } from "./rounds.ts";
+import type { ChildProcess } from "../../conformance/bench-kit/processes.ts";
+import {
+  formatTarget,
+  type Stats,
+  stats,
+  type Target,
+  table,
+  target,
+} from "../../conformance/bench-kit/rounds.ts";
+import { startChild } from "./child.ts";
 
 /** Servers measured, in table order. */
 export const MEMORY_SERVERS = [

@@ -16,9 +16,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ensureDebianPackages, runWrk } from "../../conformance/bench-kit/wrk.ts";
 import { BENCH_DIR, keepBundlesIn, PACKAGE_DIR, startChild } from "./child.ts";
 import { startOrigin } from "./origin.ts";
-import { ensureDebianPackages, runWrk } from "./wrk.ts";
 
 const argv = process.argv.slice(2);
 const kind = argv[0];

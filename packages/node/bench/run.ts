@@ -16,20 +16,27 @@
  * apt-get when missing. Results: tables on stdout, bench/results/latest.json.
  * Summarise a profile with packages/core/bench/profile-summary.ts.
  */
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { sourceFingerprint } from "../../core/bench/node.ts";
-import { BENCH_DIR, keepBundlesIn, pinning, removeBundles } from "./child.ts";
+import {
+  type BenchArgs,
+  closingLines,
+  codeState,
+  machine,
+  parseBenchArgs,
+  writeResults,
+} from "../../conformance/bench-kit/cli.ts";
+import { pinning } from "../../conformance/bench-kit/processes.ts";
+import type { Target } from "../../conformance/bench-kit/rounds.ts";
+import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
+import { BENCH_DIR, keepBundlesIn, removeBundles } from "./child.ts";
 import { type ClientResult, clientBench, formatClient } from "./client-bench.ts";
 import { formatMemory, type MemoryResult, memoryBench } from "./memory-bench.ts";
-import type { Target } from "./rounds.ts";
 import { formatServer, type ServerModeResult, serverBench } from "./server-bench.ts";
-import { ensureDebianPackages } from "./wrk.ts";
 
 const SECTIONS = ["server", "client", "memory"] as const;
 type Section = (typeof SECTIONS)[number];
+const ORIGINS = ["nginx", "raw-net"] as const;
 
 const FULL = {
   server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
@@ -46,81 +53,12 @@ const USAGE = `usage: tsx bench/run.ts [--quick] [--only SECTION[,SECTION…]] [
                         [--origin nginx|raw-net] [--profile DIR]
 sections: ${SECTIONS.join(", ")}`;
 
-interface Args {
-  readonly quick: boolean;
-  readonly sections: readonly Section[];
-  readonly rounds: number | null;
-  readonly origin: "nginx" | "raw-net";
-  readonly profileDir: string | null;
-}
-
-function parseArgs(argv: readonly string[]): Args | null {
-  let quick = false;
-  let rounds: number | null = null;
-  let origin: "nginx" | "raw-net" = "nginx";
-  let profileDir: string | null = null;
-  const sections: Section[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--quick") quick = true;
-    else if (arg === "--only") {
-      for (const name of (argv[++i] ?? "").split(",")) {
-        if (!(SECTIONS as readonly string[]).includes(name)) {
-          throw new Error(`unknown section ${JSON.stringify(name)}\n${USAGE}`);
-        }
-        sections.push(name as Section);
-      }
-    } else if (arg === "--rounds") {
-      rounds = Number(argv[++i]);
-      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds N\n${USAGE}`);
-    } else if (arg === "--origin") {
-      const value = argv[++i];
-      if (value !== "nginx" && value !== "raw-net") throw new Error(`--origin\n${USAGE}`);
-      origin = value;
-    } else if (arg === "--profile") profileDir = path.resolve(argv[++i] ?? "");
-    else if (arg === "--help" || arg === "-h") return null;
-    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
-  }
-  return {
-    quick,
-    sections: sections.length === 0 ? [...SECTIONS] : sections,
-    rounds,
-    origin,
-    profileDir,
-  };
-}
-
-/**
- * Which code was measured: the commit, the files changed since, and a hash
- * of the sources of each package on the measured path (other work may be
- * going on in the same tree).
- */
-function codeState(): Record<string, unknown> {
-  const git = (...args: string[]): string => {
-    try {
-      return execFileSync("git", args, { cwd: BENCH_DIR, encoding: "utf8" }).trimEnd();
-    } catch {
-      return "";
-    }
-  };
-  const dirs = ["packages/core/src", "packages/adapter-kit/src", "packages/node/src"];
-  return {
-    commit: git("rev-parse", "HEAD"),
-    changed: git("status", "--porcelain", "--", ...dirs.map((d) => `:/${d}`))
-      .split("\n")
-      .filter((line) => line !== ""),
-    // Paths relative to packages/core/bench, where sourceFingerprint resolves them.
-    sha256: {
-      core: sourceFingerprint("../src"),
-      adapterKit: sourceFingerprint("../../adapter-kit/src"),
-      node: sourceFingerprint("../../node/src"),
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const startedAt = process.hrtime.bigint();
-  const args = parseArgs(process.argv.slice(2));
+  const args: BenchArgs<Section, (typeof ORIGINS)[number]> | null = parseBenchArgs(
+    process.argv.slice(2),
+    { sections: SECTIONS, origins: ORIGINS, usage: USAGE },
+  );
   if (args === null) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -182,22 +120,13 @@ async function main(): Promise<void> {
   }
 
   const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  out.push("\n### All targets\n");
-  for (const t of targets)
-    out.push(
-      `${t.met ? "met    " : "NOT MET"}  ${t.section}: ${t.what} = ${t.ratio.toFixed(2)}× (goal ≥ ${t.goal}×)`,
-    );
-  const load = os.loadavg().map((x) => x.toFixed(2));
-  out.push(
-    `\nNode ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ` +
-      `pinned: ${pinning()}, load average at the end ${load.join(" ")}, ${elapsed.toFixed(0)} s.`,
-  );
+  out.push(...closingLines(targets, `Node ${process.version}`, elapsed));
   process.stdout.write(`${out.join("\n")}\n`);
 
-  const json = {
+  const file = writeResults(path.join(BENCH_DIR, "results"), {
     date: new Date().toISOString(),
     node: process.version,
-    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
+    cpu: machine(),
     loadAverageAtEnd: os.loadavg(),
     quick: args.quick,
     pinned: pinning(),
@@ -208,13 +137,13 @@ async function main(): Promise<void> {
     client,
     memory,
     targets,
-    code: codeState(),
+    code: codeState({
+      core: "packages/core/src",
+      adapterKit: "packages/adapter-kit/src",
+      node: "packages/node/src",
+    }),
     elapsedSeconds: Number(elapsed.toFixed(1)),
-  };
-  const dir = path.join(BENCH_DIR, "results");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "latest.json");
-  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  });
   log(`wrote ${file} (${elapsed.toFixed(1)} s)`);
 }
 

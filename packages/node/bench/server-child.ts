@@ -12,20 +12,20 @@
  */
 import * as http from "node:http";
 import * as net from "node:net";
+import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
 import { serve } from "../src/index.ts";
-import { cpuMicros, serveParent } from "./child.ts";
-import { BODY } from "./payload.ts";
 
 /** Long enough that no idle connection is closed while memory is measured. */
 const KEEP_ALIVE_MS = 120_000;
 
 const FIELDS: [string, string][] = [["content-type", "text/plain"]];
 
-/** Everything the raw server writes per request. */
-const RAW_RESPONSE = Buffer.from(
-  `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`,
-  "latin1",
-);
+/** The raw server's answers to 1…10 heads in one read, as Buffers (Node's own type). */
+const RAW = Array.from({ length: 11 }, (_, n) => {
+  const bytes = rawResponses(Math.max(n, 1));
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+});
 
 /** Starts the server of `kind` on 127.0.0.1 and returns its port and connection counter. */
 async function start(kind: string): Promise<{ port: number; open: () => Promise<number> }> {
@@ -74,33 +74,21 @@ function openOf(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.getConnections((_error, n) => resolve(n)));
 }
 
-const CR = 13;
-const LF = 10;
-
 /**
- * The ceiling: counts request heads (each ends with CRLF CRLF; requests
- * have no body here) and writes one fixed response for each, all the
- * responses to one read in one write.
+ * The ceiling: counts request heads (the shared kit's {@link HeadCounter})
+ * and writes one fixed response for each, all the responses to one read in
+ * one write.
  */
 function rawConnection(socket: net.Socket): void {
-  let matched = 0; // how many bytes of CR LF CR LF the stream ends with
+  const counter = new HeadCounter();
   socket.on("data", (bytes: Buffer) => {
-    let heads = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (b === (matched % 2 === 0 ? CR : LF)) {
-        matched++;
-        if (matched === 4) {
-          heads++;
-          matched = 0;
-        }
-      } else matched = b === CR ? 1 : 0;
-    }
-    if (heads === 1) socket.write(RAW_RESPONSE);
-    else if (heads > 1) {
-      const out = Buffer.allocUnsafe(RAW_RESPONSE.length * heads);
-      for (let i = 0; i < heads; i++) RAW_RESPONSE.copy(out, i * RAW_RESPONSE.length);
-      socket.write(out);
+    const heads = counter.feed(bytes);
+    if (heads === 0) return;
+    const out = RAW[heads];
+    if (out !== undefined) socket.write(out);
+    else {
+      const more = rawResponses(heads);
+      socket.write(Buffer.from(more.buffer, more.byteOffset, more.byteLength));
     }
   });
   socket.on("error", () => {});

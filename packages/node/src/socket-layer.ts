@@ -1,5 +1,6 @@
 /**
- * The Node.js socket layer: {@link SocketLayer} over `node:net`.
+ * The Node.js socket layer: {@link SocketLayer} over `node:net`, and
+ * `node:tls` for TLS (tls.ts).
  *
  * This is all `@tether/node` has to provide; `@tether/adapter-kit` runs
  * core's server sessions and client pool on top of it. It sits on the hot
@@ -14,7 +15,9 @@
  * latency to pipelined and keep-alive exchanges.
  */
 import * as net from "node:net";
+import * as tls from "node:tls";
 import type {
+  ClientTlsOptions,
   ConnectOptions,
   ListenOptions,
   RawListener,
@@ -22,13 +25,18 @@ import type {
   SocketHandlers,
   SocketLayer,
 } from "@tether/adapter-kit";
+import { clientOptions, createTlsServer, rememberSessions, TlsHandlers } from "./tls.ts";
+
+/** Writes of several buffers up to this many bytes in all are copied into one buffer. */
+const COALESCE_LIMIT = 8 * 1024;
 
 /** Socket options shared by accepted and outgoing connections. */
 const SOCKET_OPTIONS = { allowHalfOpen: true, noDelay: true } as const;
 
 /** A connected `net.Socket` seen through the {@link RawSocket} interface. */
 class NodeSocket implements RawSocket {
-  private readonly socket: net.Socket;
+  /** A `tls.TLSSocket` for TLS; replaced by one when a dialled socket starts TLS. */
+  protected socket: net.Socket;
 
   constructor(socket: net.Socket) {
     this.socket = socket;
@@ -40,6 +48,22 @@ class NodeSocket implements RawSocket {
     // The common case (one head+body buffer) needs no corking.
     if (count === 1) return socket.write(chunks[0] as Uint8Array);
     if (count === 0) return !socket.writableNeedDrain;
+    // A small response (head and body, or several pipelined answers) is
+    // copied into one buffer: one plain write() is much cheaper in Node
+    // than the corked writev() path, whose bookkeeping costs more than
+    // copying a few kilobytes.
+    let total = 0;
+    for (let i = 0; i < count; i++) total += (chunks[i] as Uint8Array).length;
+    if (total <= COALESCE_LIMIT) {
+      const joined = Buffer.allocUnsafe(total);
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        const chunk = chunks[i] as Uint8Array;
+        joined.set(chunk, at);
+        at += chunk.length;
+      }
+      return socket.write(joined);
+    }
     // Corked, the chunks leave in one writev() call. Each write() answers
     // for everything queued so far, so the last answer is the one that counts.
     socket.cork();
@@ -57,7 +81,8 @@ class NodeSocket implements RawSocket {
   close(reset?: boolean): void {
     // resetAndDestroy() (Node ≥ 16.17) sets SO_LINGER 0, so the kernel sends
     // RST and drops unsent data; destroy() closes normally.
-    if (reset === true) this.socket.resetAndDestroy();
+    // TLS handles refuse resetAndDestroy(): those are destroyed (tls.ts).
+    if (reset === true && !(this.socket instanceof tls.TLSSocket)) this.socket.resetAndDestroy();
     else this.socket.destroy();
   }
 
@@ -84,6 +109,75 @@ class NodeSocket implements RawSocket {
   }
 }
 
+/** A socket this layer dialled: it can start TLS in place (after a CONNECT tunnel's 2xx). */
+class DialledSocket extends NodeSocket {
+  private readonly handlers: SocketHandlers;
+
+  constructor(socket: net.Socket, handlers: SocketHandlers) {
+    super(socket);
+    this.handlers = handlers;
+  }
+
+  startTls(target: ConnectOptions, established: () => void): void {
+    const plain = this.socket;
+    // The TLS socket takes the TCP handle over; the plain one only reports
+    // its own end from now on, to nobody.
+    for (const event of ["data", "end", "drain", "error", "close"]) plain.removeAllListeners(event);
+    plain.on("error", ignore);
+    const host = bare(target.hostname);
+    const settings = target.tls ?? {};
+    const secure = tls.connect({
+      ...SOCKET_OPTIONS,
+      ...clientOptions(host, target.port, settings),
+      socket: plain,
+    });
+    rememberSessions(secure, host, target.port, settings);
+    const handlers = new TlsHandlers(this.handlers);
+    forward(secure, handlers);
+    this.socket = secure;
+    secure.once("secureConnect", () => {
+      handlers.secured();
+      established();
+    });
+  }
+}
+
+/** Where each socket keeps its handlers, so that one set of listeners serves every socket. */
+const HANDLERS = Symbol("tether.handlers");
+/** The first error a socket reported, for its `close`. */
+const FAILURE = Symbol("tether.failure");
+
+/** A socket whose events are forwarded (see {@link forward}). */
+interface Forwarded extends net.Socket {
+  [HANDLERS]: SocketHandlers;
+  [FAILURE]: Error | undefined;
+}
+
+// Node calls listeners with the socket as `this`: these five functions are
+// shared by every socket instead of five closures made per connection (an
+// idle connection's memory is one of the benchmarked costs).
+function onData(this: Forwarded, bytes: Uint8Array): void {
+  this[HANDLERS].data(bytes);
+}
+
+function onEnd(this: Forwarded): void {
+  this[HANDLERS].end();
+}
+
+function onDrain(this: Forwarded): void {
+  this[HANDLERS].drain();
+}
+
+function onError(this: Forwarded, error: Error): void {
+  this[FAILURE] ??= error;
+}
+
+function onClose(this: Forwarded): void {
+  const failure = this[FAILURE];
+  if (failure === undefined) this[HANDLERS].close();
+  else this[HANDLERS].close(failure);
+}
+
 /**
  * Forwards a socket's events to `handlers`. `open` is the caller's business
  * (right away when accepted, on `connect` when dialled).
@@ -94,17 +188,14 @@ class NodeSocket implements RawSocket {
  * was one, which is the error reported.
  */
 function forward(socket: net.Socket, handlers: SocketHandlers): void {
-  let failure: Error | undefined;
-  socket.on("data", (bytes: Uint8Array) => handlers.data(bytes));
-  socket.on("end", () => handlers.end());
-  socket.on("drain", () => handlers.drain());
-  socket.on("error", (error: Error) => {
-    failure ??= error;
-  });
-  socket.on("close", () => {
-    if (failure === undefined) handlers.close();
-    else handlers.close(failure);
-  });
+  const s = socket as Forwarded;
+  s[HANDLERS] = handlers;
+  s[FAILURE] = undefined;
+  socket.on("data", onData as (bytes: Buffer) => void);
+  socket.on("end", onEnd as () => void);
+  socket.on("drain", onDrain as () => void);
+  socket.on("error", onError as (error: Error) => void);
+  socket.on("close", onClose as () => void);
 }
 
 /** A listening `net.Server`. */
@@ -133,18 +224,39 @@ function bare(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
+/**
+ * `Buffer#latin1Slice(start, end)`: what `toString("latin1")` runs, without
+ * its argument handling. Node's latin1 is ISO-8859-1 proper (0x80–0x9F stay
+ * U+0080–U+009F). It reads any `Uint8Array`, Buffer or not.
+ */
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
+).latin1Slice;
+
+/** Core's parsers decode head octets with it (`ParserOptions.decodeLatin1`). */
+function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
+  return (latin1Slice as (start: number, end: number) => string).call(bytes, start, end);
+}
+
 /** {@link SocketLayer} over `node:net` (Node.js 20 and newer). */
 export const nodeSocketLayer: SocketLayer = {
   runtime: "node",
   reusesReadBuffers: false,
+  // An internal method: should a Node release drop it, core's portable decoder is used.
+  ...(typeof latin1Slice === "function" ? { decodeLatin1 } : {}),
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     return new Promise((resolve, reject) => {
-      const server = net.createServer(SOCKET_OPTIONS, (socket) => {
+      const onSocket = (socket: net.Socket): void => {
         const handlers = accept();
         forward(socket, handlers);
         handlers.open(new NodeSocket(socket));
-      });
+      };
+      // TLS: `onSocket` runs once the handshake is done (tls.ts).
+      const server =
+        options.tls === undefined
+          ? net.createServer(SOCKET_OPTIONS, onSocket)
+          : createTlsServer(options.tls, onSocket);
       server.once("error", reject);
       server.listen({ host: bare(options.hostname ?? "0.0.0.0"), port: options.port ?? 0 }, () => {
         server.off("error", reject);
@@ -158,10 +270,8 @@ export const nodeSocketLayer: SocketLayer = {
   },
 
   connect(options: ConnectOptions, handlers: SocketHandlers): void {
-    if (options.tls === true) {
-      // Reported asynchronously, like every other connect failure.
-      const error = new Error("@tether/node does not support TLS (https) origins yet");
-      queueMicrotask(() => handlers.close(error));
+    if (options.tls !== undefined) {
+      connectTls(options, options.tls, handlers);
       return;
     }
     const socket = net.connect({
@@ -172,8 +282,31 @@ export const nodeSocketLayer: SocketLayer = {
     forward(socket, handlers);
     // A failed connect emits `error` then `close` without `connect`, so the
     // handlers see close(error) and never open.
-    socket.once("connect", () => handlers.open(new NodeSocket(socket)));
+    socket.once("connect", () => handlers.open(new DialledSocket(socket, handlers)));
   },
 };
+
+/**
+ * Dials TLS (tls.ts): `open` once the handshake is done; a handshake that
+ * fails as TLS closes with a TlsFailure.
+ */
+function connectTls(
+  options: ConnectOptions,
+  settings: ClientTlsOptions,
+  inner: SocketHandlers,
+): void {
+  const host = bare(options.hostname);
+  const socket = tls.connect({
+    ...SOCKET_OPTIONS,
+    ...clientOptions(host, options.port, settings),
+  });
+  rememberSessions(socket, host, options.port, settings);
+  const handlers = new TlsHandlers(inner);
+  forward(socket, handlers);
+  socket.once("secureConnect", () => {
+    handlers.secured();
+    handlers.open(new DialledSocket(socket, handlers));
+  });
+}
 
 function ignore(): void {}

@@ -2,7 +2,12 @@
  * The node:net socket layer over real loopback sockets, IPv4 and IPv6.
  * Every wait is for an event, bounded by the test timeout; nothing sleeps.
  */
-import type { RawListener, RawSocket, SocketHandlers } from "@tether/adapter-kit";
+import {
+  type RawListener,
+  type RawSocket,
+  type SocketHandlers,
+  TlsFailure,
+} from "@tether/adapter-kit";
 import { afterEach, describe, expect, it } from "vitest";
 import { nodeSocketLayer } from "../src/index.ts";
 
@@ -273,12 +278,25 @@ it("accepts a bracketed IPv6 literal, as found in URLs", async () => {
   expect(accepted[0]?.socket?.remoteAddress).toBe("::1");
 });
 
-it("reports a TLS connect as close(error) without open", async () => {
+it("reports a refused TLS connect as close(error) without open — a transport error, not a TlsFailure", async () => {
   const client = new Recorder();
-  nodeSocketLayer.connect({ hostname: "127.0.0.1", port: 1, tls: true }, client);
+  nodeSocketLayer.connect({ hostname: "127.0.0.1", port: 1, tls: {} }, client);
   await client.saw("close");
   expect(client.events).toEqual(["close"]);
-  expect(client.error?.message).toMatch(/TLS/);
+  expect(client.error).toBeInstanceOf(Error);
+  expect(client.error).not.toBeInstanceOf(TlsFailure);
+});
+
+it("reports a failed TLS handshake (a plain-TCP peer) as close(TlsFailure) without open", async () => {
+  // Whatever a plain server answers, it is not a TLS record.
+  const { listener } = await listen("127.0.0.1", (server) => {
+    server.socket?.write([text("HTTP/1.1 400 Bad Request\r\n\r\n")]);
+  });
+  const client = new Recorder();
+  nodeSocketLayer.connect({ hostname: "127.0.0.1", port: listener.port, tls: {} }, client);
+  await client.saw("close");
+  expect(client.events).toEqual(["close"]);
+  expect(client.error).toBeInstanceOf(TlsFailure);
 });
 
 it("is named for its runtime", () => {

@@ -6,6 +6,7 @@ import { PIPELINING_SCENARIOS } from "./pipelining.ts";
 import { PROXY_SCENARIOS } from "./proxy.ts";
 import { RETRY_SCENARIOS } from "./retry.ts";
 import { REUSE_SCENARIOS } from "./reuse.ts";
+import { TLS_SCENARIOS } from "./tls.ts";
 import { TRUNCATION_SCENARIOS } from "./truncation.ts";
 
 export {
@@ -15,10 +16,11 @@ export {
   PROXY_SCENARIOS,
   RETRY_SCENARIOS,
   REUSE_SCENARIOS,
+  TLS_SCENARIOS,
   TRUNCATION_SCENARIOS,
 };
 
-/** All of them. */
+/** All of them but TLS_SCENARIOS (see scenarios/tls.ts: no TLS servers for real-socket replay). */
 export const ALL_SCENARIOS: readonly Scenario[] = [
   ...CONNECTION_SCENARIOS,
   ...REUSE_SCENARIOS,

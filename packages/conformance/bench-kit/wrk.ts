@@ -1,13 +1,17 @@
 /**
  * Load from wrk (Debian package `wrk`), in its own process on its own core.
  * One call is one round: `wrk -t1 -cN -dS`, optionally with a Lua script
- * (bench/pipeline.lua for pipelining). wrk's own CPU time is read from the
+ * (pipeline.lua, beside this file, for pipelining). wrk's own CPU time is read from the
  * shell that waited for it (`cutime + cstime` in /proc/PID/stat), to tell
  * when the load generator rather than the server is the limit.
  */
 import { execFile, execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { BENCH_DIR, hasCommand, pinned } from "./child.ts";
+import { fileURLToPath } from "node:url";
+import { hasCommand, pinned } from "./processes.ts";
+
+/** This directory, where the Lua scripts are. */
+const KIT_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Installs the Debian packages the benchmark needs that are missing
@@ -44,7 +48,7 @@ export interface WrkOptions {
   readonly url: string;
   readonly connections: number;
   readonly seconds: number;
-  /** A Lua script in bench/, e.g. `pipeline.lua`. */
+  /** A Lua script beside this file, e.g. `pipeline.lua`. */
   readonly script?: string;
   /** The core to pin wrk to. */
   readonly cpu: number | null;
@@ -68,7 +72,7 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
     `-d${options.seconds}s`,
     "--timeout",
     "5s",
-    ...(options.script === undefined ? [] : ["-s", path.join(BENCH_DIR, options.script)]),
+    ...(options.script === undefined ? [] : ["-s", path.join(KIT_DIR, options.script)]),
     options.url,
   ];
   // The shell reports its waited-for children's CPU time after wrk exits.

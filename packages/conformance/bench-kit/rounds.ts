@@ -17,7 +17,7 @@ import {
   stats,
 } from "../../core/bench/harness.ts";
 
-export { type ContenderRun, type Slice, type Stats, stats };
+export { type ContenderRun, perRoundCpuRatios, perRoundRatios, type Slice, type Stats, stats };
 
 /** Facts about a round besides its rate and CPU time. */
 export interface RoundExtra {
@@ -111,6 +111,15 @@ export function spread(s: Stats): string {
 /** `12.3k` */
 export function kilo(rate: number): string {
   return `${(rate / 1000).toFixed(1)}k`;
+}
+
+/**
+ * `a`'s per-round ratios to `b`, for printing: `rate 0.91 0.88 …; CPU 1.02 0.97 …`
+ * (rate = a ÷ b, CPU = b's CPU per request ÷ a's).
+ */
+export function perRound(a: ContenderRun, b: ContenderRun): string {
+  const list = (xs: readonly number[]): string => xs.map((x) => x.toFixed(2)).join(" ");
+  return `rate ${list(perRoundRatios(a, b))}; CPU ${list(perRoundCpuRatios(a, b))}`;
 }
 
 /** A Markdown table with padded columns. */

@@ -1,0 +1,76 @@
+/**
+ * One server under test, in its own Bun process (started by bench/run.ts
+ * with `bun bench/server-child.ts KIND`). Every kind answers `GET /` with the
+ * same small text body; the parent asks for this process's CPU time around
+ * each load round.
+ *
+ * Kinds:
+ * - `tether-handler`: our `serve()` with the low-level `handler`
+ * - `tether-fetch`: our `serve()` with a Web `fetch` handler
+ * - `bun-serve`: `Bun.serve` with a `fetch` handler
+ * - `raw-listen`: `Bun.listen` writing a fixed response per request head (the ceiling)
+ */
+import type { Socket } from "bun";
+import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
+import { serve } from "../src/index.ts";
+
+const FIELDS: [string, string][] = [["content-type", "text/plain"]];
+
+/** The raw server's answers to 1…10 heads in one read, prepared once. */
+const RAW = Array.from({ length: 11 }, (_, n) => rawResponses(Math.max(n, 1)));
+
+/** Starts the server of `kind` on 127.0.0.1 and returns its port. */
+async function start(kind: string): Promise<number> {
+  switch (kind) {
+    case "tether-handler":
+    case "tether-fetch": {
+      const server = await serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        maxConnectionsPerClient: 1_000_000,
+        ...(kind === "tether-handler"
+          ? { handler: (ex) => ex.respond(200, FIELDS, BODY) }
+          : {
+              fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+            }),
+      });
+      return server.port;
+    }
+    case "bun-serve": {
+      const server = Bun.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+      });
+      return server.port as number;
+    }
+    case "raw-listen": {
+      const listener = Bun.listen<HeadCounter>({
+        hostname: "127.0.0.1",
+        port: 0,
+        socket: {
+          binaryType: "uint8array",
+          open(socket: Socket<HeadCounter>) {
+            socket.data = new HeadCounter();
+          },
+          data(socket: Socket<HeadCounter>, bytes: Uint8Array) {
+            const heads = socket.data.feed(bytes);
+            if (heads === 0) return;
+            // Small enough that the kernel takes it whole on loopback.
+            socket.write(RAW[heads] ?? rawResponses(heads));
+          },
+        },
+      });
+      return listener.port;
+    }
+    default:
+      throw new Error(`unknown server kind ${kind}`);
+  }
+}
+
+const port = await start(process.argv[2] ?? "");
+serveParent({ port, pid: process.pid }, (message) => {
+  if (message.type === "cpu") return { cpu: cpuMicros() };
+  throw new Error(`unknown message ${message.type}`);
+});

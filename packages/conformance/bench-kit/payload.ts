@@ -1,0 +1,52 @@
+/**
+ * What every server and origin in the benchmarks sends, and the request-head
+ * counting of the raw fixed-response servers (the ceilings), which every
+ * runtime's raw server shares.
+ */
+
+/** The small response body every server and origin in the benchmarks sends. */
+export const BODY = "Hello, World!";
+
+/** The whole response a raw fixed-response server writes per request. */
+export const RAW_RESPONSE: Uint8Array = new TextEncoder().encode(
+  `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`,
+);
+
+const CR = 13;
+const LF = 10;
+
+/**
+ * Counts request heads in a byte stream: each ends with CR LF CR LF (the
+ * benchmark's requests have no body), possibly split across reads. One
+ * counter per connection.
+ */
+export class HeadCounter {
+  /** How many bytes of CR LF CR LF the stream ends with. */
+  private matched = 0;
+
+  /** The heads completed by `bytes`. */
+  feed(bytes: Uint8Array): number {
+    let heads = 0;
+    let matched = this.matched;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b === (matched % 2 === 0 ? CR : LF)) {
+        matched++;
+        if (matched === 4) {
+          heads++;
+          matched = 0;
+        }
+      } else matched = b === CR ? 1 : 0;
+    }
+    this.matched = matched;
+    return heads;
+  }
+}
+
+/** {@link RAW_RESPONSE} `count` times in one buffer (answers to pipelined heads in one write). */
+export function rawResponses(count: number): Uint8Array {
+  if (count === 1) return RAW_RESPONSE;
+  const out = new Uint8Array(RAW_RESPONSE.length * count);
+  for (let i = 0; i < count; i++) out.set(RAW_RESPONSE, i * RAW_RESPONSE.length);
+  return out;
+}

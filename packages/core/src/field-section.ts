@@ -1,0 +1,210 @@
+/**
+ * The field section of a head being read (RFC 9112 §5):
+ *
+ *     *( field-line CRLF ) CRLF
+ *     field-line = field-name ":" OWS field-value OWS
+ *
+ * Each field line is recorded as four offsets once it has been checked; the
+ * strings are cut only when the whole head is there ({@link FieldSection.build}),
+ * from one decode of the head. The fields the parser acts upon are noted in
+ * {@link HeadFacts} while the lines are recorded.
+ *
+ * {@link FieldSection.run} checks a run of field lines of the common shape in
+ * one pass over their octets. Any other line is left to the line-by-line
+ * scanners in field-line.ts (driven by head-reader.ts), which accept the same
+ * lines and name the exact error for the others.
+ */
+import * as chars from "./chars.ts";
+import * as fieldLine from "./field-line.ts";
+import { Fields } from "./fields.ts";
+import { HeadFacts } from "./head-facts.ts";
+
+// Module-local copies: V8 reads imported bindings through their module cell
+// at every use, but folds a module's own constants (see chars.ts).
+const { CR, LF, SP, HTAB, COLON, TCHAR } = chars;
+const { FIELD_CONTENT_LENGTH, fieldKind } = fieldLine;
+
+/** The field lines of one head, as offsets relative to the head's first octet. */
+export class FieldSection {
+  /** Per field line: name start, name end, value start, value end (-1 name start: obs-fold). */
+  private readonly recs: number[] = [];
+  /** Numbers used in {@link recs}. */
+  private used = 0;
+  private readonly maxFields: number;
+
+  /** Field lines recorded (obs-fold continuations not counted). */
+  count = 0;
+  /** Some recorded octet is ≥ 0x80 (obs-text), so decoding must be latin1. */
+  nonAscii = false;
+  /** The `FIELD_*` kind of the last field line recorded. */
+  lastKind = 0;
+  /** What the recorded lines say about the fields the parser acts upon. */
+  readonly facts: HeadFacts = new HeadFacts();
+
+  constructor(maxFields: number) {
+    this.maxFields = maxFields;
+  }
+
+  /** Forgets the previous head. */
+  reset(): void {
+    this.used = 0;
+    this.count = 0;
+    this.nonAscii = false;
+    this.lastKind = 0;
+    this.facts.reset();
+  }
+
+  /**
+   * Records a checked field line; offsets are absolute in `b`, where the head
+   * starts at `base`. The caller has checked the limits, {@link maxFields} included.
+   */
+  add(
+    b: Uint8Array,
+    base: number,
+    s: number,
+    nameEnd: number,
+    vs: number,
+    ve: number,
+    obsText: boolean,
+  ): void {
+    const recs = this.recs;
+    const r = this.used;
+    recs[r] = s - base;
+    recs[r + 1] = nameEnd - base;
+    recs[r + 2] = vs - base;
+    recs[r + 3] = ve - base;
+    this.used = r + 4;
+    this.count++;
+    if (obsText) this.nonAscii = true;
+    const kind = fieldKind(b, s, nameEnd - s);
+    this.lastKind = kind;
+    if (kind !== 0) this.facts.note(kind, this.count - 1, b, vs, ve);
+  }
+
+  /**
+   * Records an obs-fold continuation of the previous field line, whose
+   * content (trimmed) is `b[vs, ve)` (RFC 9112 §5.2).
+   */
+  fold(base: number, vs: number, ve: number, obsText: boolean): void {
+    const recs = this.recs;
+    const r = this.used;
+    recs[r] = -1;
+    recs[r + 1] = -1;
+    recs[r + 2] = vs - base;
+    recs[r + 3] = ve - base;
+    this.used = r + 4;
+    if (obsText) this.nonAscii = true;
+    if (this.lastKind === FIELD_CONTENT_LENGTH) this.facts.contentLengthFolded = true;
+  }
+
+  /**
+   * Checks and records field lines from `b[s]` for as long as each is
+   * `token ":" OWS value OWS CRLF` with valid octets (RFC 9110 §5.1, §5.5)
+   * and within the limits: a line at most `maxLine` octets long (terminator
+   * excluded), ending at or before `sectionEnd`, and at most
+   * {@link maxFields} lines. Returns the offset of the first line it did not
+   * record (the empty line, an obs-fold, or a line that is incomplete, has
+   * another shape or breaks a limit); nothing of that line is recorded.
+   */
+  run(
+    b: Uint8Array,
+    base: number,
+    s: number,
+    end: number,
+    maxLine: number,
+    sectionEnd: number,
+  ): number {
+    const tchar = TCHAR;
+    const recs = this.recs;
+    const facts = this.facts;
+    const room = this.maxFields - this.count;
+    let r = this.used;
+    let n = 0;
+    let kind = this.lastKind;
+    let nonAscii = false;
+    for (;;) {
+      // field-name = token, then ":" (RFC 9110 §5.1; no whitespace before the colon, RFC 9112 §5.1)
+      let i = s;
+      while (i < end && tchar[b[i]!] === 1) i++;
+      if (i === s || i >= end || b[i] !== COLON) break;
+      const nameEnd = i++;
+      while (i < end) {
+        const c = b[i];
+        if (c !== SP && c !== HTAB) break;
+        i++;
+      }
+      const vs = i;
+      // field-value: SP and VCHAR (%x20-7E), the common octets, by one
+      // unsigned comparison each, four at a time while they last; HTAB and
+      // obs-text (%x80-FF) one at a time.
+      for (;;) {
+        while (
+          i + 3 < end &&
+          (b[i]! - SP) >>> 0 < 0x5f &&
+          (b[i + 1]! - SP) >>> 0 < 0x5f &&
+          (b[i + 2]! - SP) >>> 0 < 0x5f &&
+          (b[i + 3]! - SP) >>> 0 < 0x5f
+        ) {
+          i += 4;
+        }
+        while (i < end && (b[i]! - SP) >>> 0 < 0x5f) i++;
+        if (i >= end) break;
+        const c = b[i]!;
+        if (c === HTAB) i++;
+        else if (c >= 0x80) {
+          nonAscii = true;
+          i++;
+        } else break;
+      }
+      if (i + 1 >= end || b[i] !== CR || b[i + 1] !== LF) break;
+      if (i - s > maxLine || i + 2 > sectionEnd || n === room) break;
+      let ve = i;
+      while (ve > vs) {
+        const c = b[ve - 1];
+        if (c !== SP && c !== HTAB) break;
+        ve--;
+      }
+      recs[r] = s - base;
+      recs[r + 1] = nameEnd - base;
+      recs[r + 2] = vs - base;
+      recs[r + 3] = ve - base;
+      r += 4;
+      n++;
+      kind = fieldKind(b, s, nameEnd - s);
+      if (kind !== 0) facts.note(kind, this.count + n - 1, b, vs, ve);
+      s = i + 2;
+    }
+    // A line that was left may have set `nonAscii` without being recorded;
+    // that only costs the slower decoding.
+    if (nonAscii) this.nonAscii = true;
+    this.used = r;
+    this.count += n;
+    this.lastKind = kind;
+    return s;
+  }
+
+  /** The recorded field lines, cut from `text`, the decoded head. */
+  build(text: string): Fields {
+    const recs = this.recs;
+    const used = this.used;
+    // Sized up front (one string per name and per value): cheaper than growing.
+    const raw: string[] = new Array<string>(2 * this.count);
+    let k = 0;
+    for (let r = 0; r < used; r += 4) {
+      const ns = recs[r]!;
+      if (ns >= 0) {
+        raw[k] = text.slice(ns, recs[r + 1]);
+        raw[k + 1] = text.slice(recs[r + 2], recs[r + 3]);
+        k += 2;
+      } else {
+        // RFC 9112 §5.2: obs-fold → SP, joining the previous value and this line.
+        const more = text.slice(recs[r + 2], recs[r + 3]);
+        const last = raw[k - 1]!;
+        if (more !== "") raw[k - 1] = last === "" ? more : `${last} ${more}`;
+      }
+    }
+    const fields = new Fields(raw);
+    if (this.facts.contentLengthFolded) this.facts.rereadContentLength(fields);
+    return fields;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * One server under test, in its own Deno process (started by the driver
+ * with `startDenoChild("server-child.ts", [kind])`). Every kind answers
+ * `GET /` with the same small text body as the Node benchmark's servers.
+ * The driver asks for this process's CPU time around each load round.
+ *
+ * Kinds:
+ * - `tether-handler`: our `serve()` with the low-level `handler`
+ * - `tether-fetch`: our `serve()` with a Web `fetch` handler
+ * - `deno-serve`: `Deno.serve`
+ * - `raw-deno`: `Deno.listen` writing a fixed response per request head (the ceiling)
+ *
+ * Needs `--allow-net` only.
+ */
+import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
+import { serve } from "../src/index.ts";
+import { childProfiling } from "./profiler.ts";
+
+/** No keep-alive connection is closed for idleness between rounds. */
+const KEEP_ALIVE_MS = 120_000;
+
+const FIELDS: [string, string][] = [["content-type", "text/plain"]];
+
+/** Starts the server of `kind` on 127.0.0.1 and returns its port. */
+async function start(kind: string): Promise<number> {
+  switch (kind) {
+    case "tether-handler":
+    case "tether-fetch": {
+      const server = await serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+        maxConnectionsPerClient: 1_000_000,
+        ...(kind === "tether-handler"
+          ? { handler: (ex) => ex.respond(200, FIELDS, BODY) }
+          : {
+              fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+            }),
+      });
+      return server.port;
+    }
+    case "deno-serve": {
+      const server = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+        () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+      );
+      return server.addr.port;
+    }
+    case "raw-deno": {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      void (async () => {
+        for await (const conn of listener) void rawConnection(conn);
+      })();
+      return listener.addr.port;
+    }
+    default:
+      throw new Error(`unknown server kind ${kind}`);
+  }
+}
+
+/**
+ * The ceiling: one read at a time into one buffer, the request heads that
+ * ended in it counted (the bench kit's counter), and one fixed response per
+ * head written, all of them in one write.
+ */
+async function rawConnection(conn: Deno.TcpConn): Promise<void> {
+  conn.setNoDelay(true);
+  const buffer = new Uint8Array(64 * 1024);
+  const heads = new HeadCounter();
+  try {
+    for (;;) {
+      const count = await conn.read(buffer);
+      if (count === null) break;
+      const answers = heads.feed(buffer.subarray(0, count));
+      if (answers === 0) continue;
+      const out = rawResponses(answers);
+      let done = 0;
+      while (done < out.length) done += await conn.write(done === 0 ? out : out.subarray(done));
+    }
+  } catch {
+    // The peer went away: nothing to report.
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+const [kind = ""] = await childProfiling(`server-${Deno.args[0] ?? ""}`, Deno.args);
+const port = await start(kind);
+serveParent({ port, pid: Deno.pid }, (message) => {
+  if (message.type === "cpu") return { cpu: cpuMicros() };
+  throw new Error(`unknown message ${message.type}`);
+});

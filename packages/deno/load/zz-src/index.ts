@@ -1,0 +1,18 @@
+/**
+ * @tether/deno — Tether on Deno, over `Deno.listen` / `Deno.connect`.
+ *
+ * The same API on Node, Bun and Deno: `serve()` and `createClient()` come
+ * from @tether/adapter-kit, run over this package's socket layer. Needs
+ * `--allow-net` and nothing else.
+ */
+import { createClientFactory, createServe } from "@tether/adapter-kit";
+import { denoSocketLayer } from "./socket-layer.ts";
+
+export type * from "@tether/adapter-kit";
+export { denoSocketLayer } from "./socket-layer.ts";
+
+/** Starts an HTTP/1.1 server. See {@link ServeOptions}. */
+export const serve = createServe(denoSocketLayer);
+
+/** Creates a pooled HTTP/1.1 client. See {@link ClientOptions}. */
+export const createClient = createClientFactory(denoSocketLayer);
