@@ -320,6 +320,15 @@ class DenoListener implements RawListener {
         conn = await this.listener.accept();
       } catch (error) {
         if (this.closed || error instanceof Deno.errors.BadResource) return;
+        // A connection reset while it waited to be accepted is that one
+        // connection's failure: take the next one at once.
+        if (
+          error instanceof Deno.errors.NotConnected ||
+          error instanceof Deno.errors.ConnectionReset ||
+          error instanceof Deno.errors.ConnectionAborted
+        ) {
+          continue;
+        }
         // A failed accept (EMFILE, ENFILE…): keep listening, as Node does,
         // after a pause so that a lasting shortage does not spin.
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
