@@ -24,5 +24,17 @@ export { type RealPeerCase, realPeerCases, skipReason } from "./real-peer-cases.
 export { type ReplayOptions, replayIssue, replayScenario } from "./scenario-replay.ts";
 export { ScriptServer, type ScriptServerOptions } from "./script-server.ts";
 export { type ConformanceCase, type ServerUnderTest, serverCases } from "./server-cases.ts";
+export { socketLayerCases } from "./socket-layer-cases.ts";
+export {
+  acceptedAt,
+  codeOf,
+  macrotask,
+  pattern,
+  type SocketEventName,
+  SocketRecorder,
+  SocketScope,
+  scoped,
+  text,
+} from "./socket-recorder.ts";
 export { type TlsUnderTest, tlsCases } from "./tls-cases.ts";
 export { type CertPair, makeTestCertificates, type TestCertificates } from "./tls-certs.ts";
