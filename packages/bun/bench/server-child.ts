@@ -11,11 +11,14 @@
  * - `raw-listen`: `Bun.listen` writing a fixed response per request head (the ceiling)
  */
 import type { Socket } from "bun";
-import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import {
+  bodyResponse,
+  HeadCounter,
+  rawResponses,
+  tetherServeOptions,
+} from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
 import { serve } from "../src/index.ts";
-
-const FIELDS: [string, string][] = [["content-type", "text/plain"]];
 
 /** The raw server's answers to 1…10 heads in one read, prepared once. */
 const RAW = Array.from({ length: 11 }, (_, n) => rawResponses(Math.max(n, 1)));
@@ -25,23 +28,14 @@ async function start(kind: string): Promise<number> {
   switch (kind) {
     case "tether-handler":
     case "tether-fetch": {
-      const server = await serve({
-        hostname: "127.0.0.1",
-        port: 0,
-        maxConnectionsPerClient: 1_000_000,
-        ...(kind === "tether-handler"
-          ? { handler: (ex) => ex.respond(200, FIELDS, BODY) }
-          : {
-              fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
-            }),
-      });
+      const server = await serve(tetherServeOptions(kind, {}));
       return server.port;
     }
     case "bun-serve": {
       const server = Bun.serve({
         hostname: "127.0.0.1",
         port: 0,
-        fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+        fetch: () => bodyResponse(),
       });
       return server.port as number;
     }

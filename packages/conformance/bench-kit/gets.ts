@@ -1,8 +1,8 @@
 /**
  * The client child's side of the client section: `count` GETs with
  * `concurrency` in flight, on request from the parent, timed in the child
- * with its own CPU time. Each adapter's client child supplies only the
- * function that makes one GET.
+ * with its own CPU time, and Tether's two client kinds. Each adapter's
+ * client child supplies only how its runtime's own clients make one GET.
  */
 import { cpuMicros, serveParent } from "./processes.ts";
 
@@ -48,4 +48,55 @@ export function serveGets(get: Get): void {
     if (message.type !== "run") throw new Error(`unknown message ${message.type}`);
     return runGets(get, Number(message.count), Number(message.concurrency));
   });
+}
+
+/** The part of an adapter's `createClient()` result the Tether kinds use. */
+export interface TetherClient {
+  fetch(url: string): Promise<Response>;
+  request(init: { url: string }): Promise<{
+    readonly status: number;
+    readonly body: { readonly length: number };
+  }>;
+}
+
+/** A GET through a Web `fetch` (the runtime's global one unless given), reading the body. */
+export function fetchGet(
+  url: string,
+  fetchFn: (url: string) => Promise<Response> = (u) => fetch(u),
+): Get {
+  return async () => {
+    const r = await fetchFn(url);
+    await r.arrayBuffer();
+    return r.status === 200;
+  };
+}
+
+/**
+ * The client child's whole life: makes the GET of `kind` against `origin`
+ * and serves the parent's batches with it. `tether-fetch` (our Web
+ * `fetch()`) and `tether-request` (our low-level `request()`), each on a
+ * fresh client with the default pool, are the kit's; `own` makes the
+ * runtime's contenders (`url` is `origin` plus `/`) and returns undefined
+ * for a kind it does not know.
+ */
+export function serveClientKind(
+  kind: string,
+  origin: string,
+  createClient: () => TetherClient,
+  own: (kind: string, url: string, origin: string) => Get | undefined,
+): void {
+  const url = `${origin}/`;
+  let get: Get | undefined;
+  if (kind === "tether-fetch") {
+    const c = createClient();
+    get = fetchGet(url, (u) => c.fetch(u));
+  } else if (kind === "tether-request") {
+    const c = createClient();
+    get = async () => {
+      const r = await c.request({ url });
+      return r.status === 200 && r.body.length > 0;
+    };
+  } else get = own(kind, url, origin);
+  if (get === undefined) throw new Error(`unknown client kind ${kind}`);
+  serveGets(get);
 }

@@ -50,3 +50,43 @@ export function rawResponses(count: number): Uint8Array {
   for (let i = 0; i < count; i++) out.set(RAW_RESPONSE, i * RAW_RESPONSE.length);
   return out;
 }
+
+/** The fixed response's one field. */
+export const BODY_FIELDS: [string, string][] = [["content-type", "text/plain"]];
+
+/** The fixed response as a Web `Response`, for servers written against `fetch`. */
+export function bodyResponse(): Response {
+  return new Response(BODY, { headers: { "content-type": "text/plain" } });
+}
+
+/** The part of an exchange a Tether `serve({ handler })` handler uses here. */
+export interface Responder {
+  respond(status: number, fields: [string, string][], body: string): unknown;
+}
+
+/**
+ * The options of a Tether adapter's `serve()` for the server kinds
+ * `tether-handler` (answers with `respond`) and `tether-fetch` (answers with
+ * a `Response`): 127.0.0.1, any port, no per-client connection limit, plus
+ * the adapter's `extra` settings.
+ */
+export function tetherServeOptions<E extends object>(
+  kind: "tether-handler" | "tether-fetch",
+  extra: E,
+) {
+  const answer =
+    kind === "tether-handler"
+      ? {
+          handler: (ex: Responder): void => {
+            ex.respond(200, BODY_FIELDS, BODY);
+          },
+        }
+      : { fetch: bodyResponse };
+  return {
+    hostname: "127.0.0.1",
+    port: 0,
+    maxConnectionsPerClient: 1_000_000,
+    ...extra,
+    ...answer,
+  };
+}

@@ -16,135 +16,76 @@
  * nginx, each in its own process on the other core. Everything not
  * specific to Deno — the sections, rounds, wrk and its pipelining script,
  * nginx, the child protocol, the command line and results file — is the
- * shared bench kit's (packages/conformance/bench-kit), with core's
- * statistics; this directory names the contenders, goals and children.
+ * shared bench kit's (packages/conformance/bench-kit, driven by driver.ts),
+ * with core's statistics; this file names the contenders, goals and
+ * children.
  * Needs wrk (and nginx for the client section); both are installed with
  * apt-get when missing. Results: tables on stdout,
  * bench/results/latest.json. Profiles (profiler.ts) are V8 `.cpuprofile`
  * files; summarise them with packages/core/bench/profile-summary.ts.
  */
-import * as os from "node:os";
-import * as path from "node:path";
-import {
-  type BenchArgs,
-  closingLines,
-  codeState,
-  machine,
-  parseBenchArgs,
-  writeResults,
-} from "../../conformance/bench-kit/cli.ts";
-import { pinning } from "../../conformance/bench-kit/processes.ts";
-import type { Target } from "../../conformance/bench-kit/rounds.ts";
-import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
-import { type ClientResult, clientBench, formatClient } from "./client-bench.ts";
-import { BENCH_DIR } from "./deno-child.ts";
-import { formatServer, type ServerModeResult, serverBench } from "./server-bench.ts";
+import * as kit from "../../conformance/bench-kit/driver.ts";
+import { BENCH_DIR, startDenoChild } from "./deno-child.ts";
 
-const SECTIONS = ["server", "client"] as const;
-type Section = (typeof SECTIONS)[number];
-const ORIGINS = ["nginx", "raw-deno"] as const;
+/** In table order: Tether's two servers, Deno.serve, and a raw Deno.listen server as the ceiling. */
+const SERVERS = kit.serverContenders(
+  { kind: "deno-serve", label: "Deno.serve", short: "Deno.serve" },
+  { kind: "raw-deno", label: "raw Deno.listen fixed response (ceiling)", short: "raw Deno.listen" },
+);
 
-const FULL = {
-  server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
-  client: { rounds: 6, requests: 20_000, warmRequests: 2_000 },
-};
-const QUICK = {
-  server: { rounds: 2, seconds: 1, warmSeconds: 1, warmEachMode: false },
-  client: { rounds: 2, requests: 1_000, warmRequests: 300 },
-};
-
-const USAGE = `usage: pnpm bench [--quick] [--only SECTION[,SECTION…]] [--rounds N]
-                  [--origin nginx|raw-deno] [--profile DIR]
-sections: ${SECTIONS.join(", ")}`;
-
-async function main(): Promise<void> {
-  const startedAt = performance.now();
-  const args: BenchArgs<Section, (typeof ORIGINS)[number]> | null = parseBenchArgs(Deno.args, {
-    sections: SECTIONS,
-    origins: ORIGINS,
-    usage: USAGE,
-  });
-  if (args === null) {
-    console.log(USAGE);
-    return;
-  }
-  const log = (text: string): void => console.error(text);
-  const settings = args.quick ? QUICK : FULL;
-  const roundsOf = (n: number): number => args.rounds ?? n;
-  if (args.profileDir !== null) Deno.mkdirSync(args.profileDir, { recursive: true });
-  // Children inherit it: no Deno process of the run looks for a newer release.
-  Deno.env.set("DENO_NO_UPDATE_CHECK", "1");
-
-  const needed: Record<string, string> = {};
-  if (args.sections.includes("server")) needed.wrk = "wrk";
-  if (args.sections.includes("client") && args.origin === "nginx") needed.nginx = "nginx";
-  const installed = ensureDebianPackages(needed);
-  if (!pinning()) log("taskset not found or one core: processes are not pinned");
-
-  const out: string[] = [];
-  const targets: Target[] = [];
-  let server: ServerModeResult[] | null = null;
-  let client: ClientResult | null = null;
-
-  if (args.sections.includes("server")) {
-    log("server section (wrk):");
-    const s = settings.server;
-    server = await serverBench({
-      ...s,
-      rounds: roundsOf(s.rounds),
-      connections: 50,
-      profileDir: args.profileDir,
-      log,
-    });
-    out.push(formatServer(server));
-    for (const r of server) targets.push(...r.targets);
-  }
-  if (args.sections.includes("client")) {
-    log("client section:");
-    const c = settings.client;
-    client = await clientBench({
-      ...c,
-      rounds: roundsOf(c.rounds),
-      concurrency: 50,
-      origin: args.origin,
-      profileDir: args.profileDir,
-      log,
-    });
-    out.push(formatClient(client, c.requests, 50));
-    targets.push(...client.targets);
-  }
-
-  const elapsed = (performance.now() - startedAt) / 1000;
-  const runtime = `Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
-  out.push(...closingLines(targets, runtime, elapsed));
-  console.log(out.join("\n"));
-  if (args.profileDir !== null)
-    log(`profiles (written as the processes exited): ${args.profileDir}`);
-
-  const file = writeResults(path.join(BENCH_DIR, "results"), {
-    date: new Date().toISOString(),
-    deno: Deno.version,
-    cpu: machine(),
-    loadAverageAtEnd: os.loadavg(),
-    quick: args.quick,
-    pinned: pinning(),
-    installed,
-    settings: { ...settings, rounds: args.rounds, origin: args.origin },
-    profiled: args.profileDir,
-    server,
-    client,
-    targets,
-    code: codeState({
-      core: "packages/core/src",
-      adapterKit: "packages/adapter-kit/src",
-      deno: "packages/deno/src",
-    }),
-    elapsedSeconds: Number(elapsed.toFixed(1)),
-  });
-  log(`wrote ${file} (${elapsed.toFixed(1)} s)`);
-}
-
-main().catch((e: unknown) => {
-  console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  Deno.exitCode = 1;
+/** Issue #6's server goals, for each of our two servers. */
+const SERVER_GOALS = kit.serverGoalsVs("deno-serve", {
+  "keep-alive": { rate: 0.8 },
+  "pipelined-10": { rate: 2 },
 });
+
+/** In table order: Tether's two clients and Deno's fetch. */
+const CLIENTS = kit.clientContenders({ kind: "deno-fetch", label: "Deno fetch" });
+
+/** Issue #6's client goal, for both of our APIs. */
+const CLIENT_GOALS = kit.clientGoalsVs("deno-fetch", {
+  "tether-fetch": { rate: 1.2 },
+  "tether-request": { rate: 1.2 },
+});
+
+kit
+  .runBench({
+    name: "deno",
+    benchDir: BENCH_DIR,
+    argv: Deno.args,
+    usage: `usage: pnpm bench [--quick] [--only SECTION[,SECTION…]] [--rounds N]
+                  [--origin nginx|raw-deno] [--profile DIR]`,
+    origins: ["nginx", "raw-deno"],
+    full: {
+      server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
+      client: { rounds: 6, requests: 20_000, warmRequests: 2_000 },
+    },
+    quick: {
+      server: { rounds: 2, seconds: 1, warmSeconds: 1, warmEachMode: false },
+      client: { rounds: 2, requests: 1_000, warmRequests: 300 },
+    },
+    servers: SERVERS,
+    serverGoals: SERVER_GOALS,
+    goalsApplyTo: "each",
+    clients: CLIENTS,
+    clientGoals: CLIENT_GOALS,
+    startChild: (file, args, cpu, profileDir) => startDenoChild(file, args, { cpu, profileDir }),
+    rawOriginDescription: "raw Deno.listen server writing a fixed response",
+    runtime: () => ({
+      label: `Deno ${Deno.version.deno} (V8 ${Deno.version.v8})`,
+      version: Deno.version,
+    }),
+    prepare: (args) => {
+      if (args.profileDir !== null) Deno.mkdirSync(args.profileDir, { recursive: true });
+      // Children inherit it: no Deno process of the run looks for a newer release.
+      Deno.env.set("DENO_NO_UPDATE_CHECK", "1");
+    },
+    afterTables: (args, log) => {
+      if (args.profileDir !== null)
+        log(`profiles (written as the processes exited): ${args.profileDir}`);
+    },
+  })
+  .catch((e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    Deno.exitCode = 1;
+  });

@@ -12,7 +12,12 @@
  *
  * Needs `--allow-net` only.
  */
-import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import {
+  bodyResponse,
+  HeadCounter,
+  rawResponses,
+  tetherServeOptions,
+} from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
 import { serve } from "../src/index.ts";
 import { childProfiling } from "./profiler.ts";
@@ -20,30 +25,17 @@ import { childProfiling } from "./profiler.ts";
 /** No keep-alive connection is closed for idleness between rounds. */
 const KEEP_ALIVE_MS = 120_000;
 
-const FIELDS: [string, string][] = [["content-type", "text/plain"]];
-
 /** Starts the server of `kind` on 127.0.0.1 and returns its port. */
 async function start(kind: string): Promise<number> {
   switch (kind) {
     case "tether-handler":
     case "tether-fetch": {
-      const server = await serve({
-        hostname: "127.0.0.1",
-        port: 0,
-        keepAliveTimeoutMs: KEEP_ALIVE_MS,
-        maxConnectionsPerClient: 1_000_000,
-        ...(kind === "tether-handler"
-          ? { handler: (ex) => ex.respond(200, FIELDS, BODY) }
-          : {
-              fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
-            }),
-      });
+      const server = await serve(tetherServeOptions(kind, { keepAliveTimeoutMs: KEEP_ALIVE_MS }));
       return server.port;
     }
     case "deno-serve": {
-      const server = Deno.serve(
-        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-        () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
+      const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, () =>
+        bodyResponse(),
       );
       return server.addr.port;
     }

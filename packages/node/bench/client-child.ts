@@ -3,7 +3,8 @@
  * `startChild("client-child.ts", [kind, originUrl])`). On `run` it makes
  * `count` GETs with `concurrency` in flight, reads every body whole, and
  * replies with the wall time and this process's CPU time (the shared bench
- * kit's gets.ts; this file only says how each client makes one GET).
+ * kit's gets.ts, which also makes Tether's kinds; this file only says how
+ * Node's own clients make one GET).
  *
  * Kinds:
  * - `tether-fetch`: our `createClient()`'s Web `fetch()` (default pool: 6 connections)
@@ -13,28 +14,12 @@
  * - `global-fetch`: Node's global `fetch` (its own bundled undici, default agent)
  */
 import { Pool } from "undici";
-import { type Get, serveGets } from "../../conformance/bench-kit/gets.ts";
+import { fetchGet, type Get, serveClientKind } from "../../conformance/bench-kit/gets.ts";
 import { createClient } from "../src/index.ts";
 
-/** A function making one GET and reading its body; resolves true on a 200. */
-function client(kind: string, origin: string): Get {
-  const url = `${origin}/`;
+/** Node's own clients: a function making one GET and reading its body. */
+function nodeClient(kind: string, url: string, origin: string): Get | undefined {
   switch (kind) {
-    case "tether-fetch": {
-      const c = createClient();
-      return async () => {
-        const r = await c.fetch(url);
-        await r.arrayBuffer();
-        return r.status === 200;
-      };
-    }
-    case "tether-request": {
-      const c = createClient();
-      return async () => {
-        const r = await c.request({ url });
-        return r.status === 200 && r.body.length > 0;
-      };
-    }
     case "undici-pool":
     case "undici-pipelined": {
       const pool = new Pool(origin, {
@@ -48,15 +33,11 @@ function client(kind: string, origin: string): Get {
       };
     }
     case "global-fetch":
-      return async () => {
-        const r = await fetch(url);
-        await r.arrayBuffer();
-        return r.status === 200;
-      };
+      return fetchGet(url);
     default:
-      throw new Error(`unknown client kind ${kind}`);
+      return undefined;
   }
 }
 
 const [kind = "", origin = ""] = process.argv.slice(2);
-serveGets(client(kind, origin));
+serveClientKind(kind, origin, createClient, nodeClient);

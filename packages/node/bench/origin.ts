@@ -4,19 +4,18 @@
  * `--origin raw-net`, the raw node:net fixed-response server of the server
  * benchmark. Either way it runs pinned to core 0, the clients to core 1.
  */
+import { childOrigin } from "../../conformance/bench-kit/driver.ts";
 import { type Origin, startNginx } from "../../conformance/bench-kit/nginx.ts";
 import { startChild } from "./child.ts";
 
 export type { Origin };
 
 /** Starts the raw node:net fixed-response server. */
-async function startRawNet(cpu: number): Promise<Origin> {
-  const { child, ready } = await startChild("server-child.ts", ["raw-net"], { cpu });
-  return {
-    description: "raw node:net server writing a fixed response",
-    url: `http://127.0.0.1:${Number(ready.port)}`,
-    stop: () => child.stop(),
-  };
+function startRawNet(cpu: number): Promise<Origin> {
+  return childOrigin(
+    "raw node:net server writing a fixed response",
+    startChild("server-child.ts", ["raw-net"], { cpu }),
+  );
 }
 
 /** Starts the origin of `kind` pinned to `cpu`. */

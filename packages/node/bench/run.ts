@@ -15,28 +15,46 @@
  * Needs wrk (and nginx for the client section); both are installed with
  * apt-get when missing. Results: tables on stdout, bench/results/latest.json.
  * Summarise a profile with packages/core/bench/profile-summary.ts.
+ *
+ * Everything not specific to Node — the command line, the sections and
+ * their rounds, wrk, nginx, the child protocol, the tables and the results
+ * file — is the shared bench kit's (packages/conformance/bench-kit/driver.ts);
+ * this file names the contenders and goals, starts the children under Node,
+ * and adds the memory section.
  */
-import * as os from "node:os";
 import * as path from "node:path";
-import {
-  type BenchArgs,
-  closingLines,
-  codeState,
-  machine,
-  parseBenchArgs,
-  writeResults,
-} from "../../conformance/bench-kit/cli.ts";
-import { pinning } from "../../conformance/bench-kit/processes.ts";
-import type { Target } from "../../conformance/bench-kit/rounds.ts";
-import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
-import { BENCH_DIR, keepBundlesIn, removeBundles } from "./child.ts";
-import { type ClientResult, clientBench, formatClient } from "./client-bench.ts";
-import { formatMemory, type MemoryResult, memoryBench } from "./memory-bench.ts";
-import { formatServer, type ServerModeResult, serverBench } from "./server-bench.ts";
+import * as kit from "../../conformance/bench-kit/driver.ts";
+import { BENCH_DIR, keepBundlesIn, removeBundles, startChild } from "./child.ts";
+import { formatMemory, memoryBench } from "./memory-bench.ts";
 
-const SECTIONS = ["server", "client", "memory"] as const;
-type Section = (typeof SECTIONS)[number];
-const ORIGINS = ["nginx", "raw-net"] as const;
+/** In table order: Tether's two servers, node:http, and a raw node:net server as the ceiling. */
+const SERVERS = kit.serverContenders(
+  { kind: "node-http", label: "node:http", short: "node:http" },
+  { kind: "raw-net", label: "raw node:net fixed response (ceiling)", short: "raw net" },
+);
+
+/** Issue #4's server goals, for the better of our two servers (CPU: at most half of node:http's). */
+const SERVER_GOALS = [
+  ...kit.serverGoalsVs("node-http", {
+    "keep-alive": { rate: 2, cpu: 2 },
+    "pipelined-10": { rate: 3 },
+  }),
+  ...kit.serverGoalsVs("raw-net", { "keep-alive": { rate: 0.7 } }),
+];
+
+/** In table order: Tether's two clients, undici 7 (plain and pipelined) and Node's global fetch. */
+const CLIENTS = kit.clientContenders(
+  { kind: "undici-pool", label: "undici 7 Pool, 6 connections" },
+  { kind: "undici-pipelined", label: "undici 7 Pool, 6 connections, pipelining 10" },
+  { kind: "global-fetch", label: "Node global fetch" },
+);
+
+/** Issue #4's goals for our `fetch()` (rate ratio). */
+const CLIENT_GOALS = [
+  ...kit.clientGoalsVs("undici-pool", { "tether-fetch": { rate: 1.3 } }),
+  ...kit.clientGoalsVs("undici-pipelined", { "tether-fetch": { rate: 1.5 } }),
+  ...kit.clientGoalsVs("global-fetch", { "tether-fetch": { rate: 3 } }),
+];
 
 const FULL = {
   server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
@@ -49,105 +67,44 @@ const QUICK = {
   memory: { rounds: 1, connections: 1_000, warmConnections: 50 },
 };
 
-const USAGE = `usage: tsx bench/run.ts [--quick] [--only SECTION[,SECTION…]] [--rounds N]
-                        [--origin nginx|raw-net] [--profile DIR]
-sections: ${SECTIONS.join(", ")}`;
-
-async function main(): Promise<void> {
-  const startedAt = process.hrtime.bigint();
-  const args: BenchArgs<Section, (typeof ORIGINS)[number]> | null = parseBenchArgs(
-    process.argv.slice(2),
-    { sections: SECTIONS, origins: ORIGINS, usage: USAGE },
-  );
-  if (args === null) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const log = (text: string): void => {
-    process.stderr.write(`${text}\n`);
-  };
-  const settings = args.quick ? QUICK : FULL;
-  const roundsOf = (n: number): number => args.rounds ?? n;
-  const tetherFlags =
-    args.profileDir === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${args.profileDir}`];
-  if (args.profileDir !== null) keepBundlesIn(path.join(args.profileDir, "bundles"));
-
-  const needed: Record<string, string> = {};
-  if (args.sections.includes("server")) needed.wrk = "wrk";
-  if (args.sections.includes("client") && args.origin === "nginx") needed.nginx = "nginx";
-  const installed = ensureDebianPackages(needed);
-  if (!pinning()) log("taskset not found or one core: processes are not pinned");
-
-  const out: string[] = [];
-  const targets: Target[] = [];
-  let server: ServerModeResult[] | null = null;
-  let client: ClientResult | null = null;
-  let memory: MemoryResult | null = null;
-
-  if (args.sections.includes("server")) {
-    log("server section (wrk):");
-    const s = settings.server;
-    server = await serverBench({
-      ...s,
-      rounds: roundsOf(s.rounds),
-      connections: 50,
-      tetherFlags,
-      log,
-    });
-    out.push(formatServer(server));
-    for (const r of server) targets.push(...r.targets);
-  }
-  if (args.sections.includes("client")) {
-    log("client section:");
-    const c = settings.client;
-    client = await clientBench({
-      ...c,
-      rounds: roundsOf(c.rounds),
-      concurrency: 50,
-      origin: args.origin,
-      tetherFlags,
-      log,
-    });
-    out.push(formatClient(client, c.requests, 50));
-    targets.push(...client.targets);
-  }
-  if (args.sections.includes("memory")) {
-    log("memory section:");
-    const m = settings.memory;
-    memory = await memoryBench({ ...m, rounds: roundsOf(m.rounds), log });
-    out.push(formatMemory(memory));
-    targets.push(...memory.targets);
-  }
-
-  const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  out.push(...closingLines(targets, `Node ${process.version}`, elapsed));
-  process.stdout.write(`${out.join("\n")}\n`);
-
-  const file = writeResults(path.join(BENCH_DIR, "results"), {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: machine(),
-    loadAverageAtEnd: os.loadavg(),
-    quick: args.quick,
-    pinned: pinning(),
-    installed,
-    settings: { ...settings, rounds: args.rounds, origin: args.origin },
-    profiled: args.profileDir,
-    server,
-    client,
-    memory,
-    targets,
-    code: codeState({
-      core: "packages/core/src",
-      adapterKit: "packages/adapter-kit/src",
-      node: "packages/node/src",
-    }),
-    elapsedSeconds: Number(elapsed.toFixed(1)),
-  });
-  log(`wrote ${file} (${elapsed.toFixed(1)} s)`);
+/** Node flags for a child: `--cpu-prof` into `profileDir` when it is profiled. */
+function nodeFlags(profileDir: string | null): string[] {
+  return profileDir === null ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
 }
 
-main()
+kit
+  .runBench({
+    name: "node",
+    benchDir: BENCH_DIR,
+    argv: process.argv.slice(2),
+    usage: `usage: tsx bench/run.ts [--quick] [--only SECTION[,SECTION…]] [--rounds N]
+                        [--origin nginx|raw-net] [--profile DIR]`,
+    origins: ["nginx", "raw-net"],
+    full: FULL,
+    quick: QUICK,
+    servers: SERVERS,
+    serverGoals: SERVER_GOALS,
+    goalsApplyTo: "best",
+    clients: CLIENTS,
+    clientGoals: CLIENT_GOALS,
+    extraSections: [
+      {
+        name: "memory",
+        run: async ({ quick, rounds, log }) => {
+          const m = quick ? QUICK.memory : FULL.memory;
+          const result = await memoryBench({ ...m, rounds: rounds ?? m.rounds, log });
+          return { result, table: formatMemory(result), targets: result.targets };
+        },
+      },
+    ],
+    startChild: (file, args, cpu, profileDir) =>
+      startChild(file, args, { cpu, nodeFlags: nodeFlags(profileDir) }),
+    rawOriginDescription: "raw node:net server writing a fixed response",
+    runtime: () => ({ label: `Node ${process.version}`, version: process.version }),
+    prepare: (args) => {
+      if (args.profileDir !== null) keepBundlesIn(path.join(args.profileDir, "bundles"));
+    },
+  })
   .catch((e: unknown) => {
     process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exitCode = 1;

@@ -12,14 +12,17 @@
  */
 import * as http from "node:http";
 import * as net from "node:net";
-import { BODY, HeadCounter, rawResponses } from "../../conformance/bench-kit/payload.ts";
+import {
+  BODY,
+  HeadCounter,
+  rawResponses,
+  tetherServeOptions,
+} from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
 import { serve } from "../src/index.ts";
 
 /** Long enough that no idle connection is closed while memory is measured. */
 const KEEP_ALIVE_MS = 120_000;
-
-const FIELDS: [string, string][] = [["content-type", "text/plain"]];
 
 /** The raw server's answers to 1…10 heads in one read, as Buffers (Node's own type). */
 const RAW = Array.from({ length: 11 }, (_, n) => {
@@ -33,17 +36,7 @@ async function start(kind: string): Promise<{ port: number; open: () => Promise<
     case "tether-handler":
     case "tether-fetch": {
       let open = 0;
-      const server = await serve({
-        hostname: "127.0.0.1",
-        port: 0,
-        keepAliveTimeoutMs: KEEP_ALIVE_MS,
-        maxConnectionsPerClient: 1_000_000,
-        ...(kind === "tether-handler"
-          ? { handler: (ex) => ex.respond(200, FIELDS, BODY) }
-          : {
-              fetch: () => new Response(BODY, { headers: { "content-type": "text/plain" } }),
-            }),
-      });
+      const server = await serve(tetherServeOptions(kind, { keepAliveTimeoutMs: KEEP_ALIVE_MS }));
       server.on((event) => {
         if (event.type === "connection-opened") open++;
         else if (event.type === "connection-closed") open--;
