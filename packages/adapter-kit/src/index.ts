@@ -5,6 +5,7 @@ export { Listeners } from "./listeners.ts";
 export { createServe } from "./server.ts";
 export type * from "./socket-layer.ts";
 export { isIpLiteral, sniName, TlsFailure } from "./socket-layer.ts";
+export { TLS_SESSION_CACHE_SIZE, TlsSessionCache } from "./tls-sessions.ts";
 export {
   fromWebResponse,
   type ResponseParts,

@@ -49,7 +49,7 @@ import type {
   SocketLayer,
 } from "@tether/adapter-kit";
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
-import { clientTls, handshakeFailure, keepSession, serverTls, sessionFor } from "./tls.ts";
+import { clientTls, handshakeFailure, serverTls, sessions } from "./tls.ts";
 
 /** Buffers of one `write()` whose total fits are sent in one `send(2)` through this. */
 const COALESCE_LIMIT = 16 * 1024;
@@ -295,7 +295,7 @@ class DialledBunSocket extends BunSocket {
   /** In `open`, before the handshake: offer the session kept for this server. */
   offerSession(socket: Socket<BunSocket>): void {
     const key = this.sessionKey;
-    const session = key === null ? undefined : sessionFor(key.options, key.hostname, key.port);
+    const session = key === null ? undefined : sessions.get(key.options, key.hostname, key.port);
     if (session !== undefined) socket.setSession(session);
   }
 
@@ -305,7 +305,7 @@ class DialledBunSocket extends BunSocket {
     if (key === null) return;
     this.sessionKey = null;
     const session = socket.getSession() as unknown;
-    if (session instanceof Uint8Array) keepSession(key.options, key.hostname, key.port, session);
+    if (session instanceof Uint8Array) sessions.keep(key.options, key.hostname, key.port, session);
   }
 
   /** The handshake ended: `ok`, or a TlsFailure reported with `close`. */

@@ -26,51 +26,15 @@ import {
   type ServerTlsOptions,
   sniName,
   TlsFailure,
+  TlsSessionCache,
 } from "@tether/adapter-kit";
 import type { TLSOptions } from "bun";
 
 /** ALPN `http/1.1` only (RFC 7301), in wire format. */
 const ALPN = new Uint8Array([8, ...new TextEncoder().encode("http/1.1")]).buffer;
 
-/** Sessions kept per client TLS setting. */
-const SESSION_CACHE_SIZE = 100;
-
-const sessions = new WeakMap<ClientTlsOptions, Map<string, Uint8Array>>();
-
-function cacheOf(options: ClientTlsOptions): Map<string, Uint8Array> {
-  let cache = sessions.get(options);
-  if (cache === undefined) {
-    cache = new Map();
-    sessions.set(options, cache);
-  }
-  return cache;
-}
-
-/** The session to offer for `hostname:port` under `options`, if one is kept. */
-export function sessionFor(
-  options: ClientTlsOptions,
-  hostname: string,
-  port: number,
-): Uint8Array | undefined {
-  return sessions.get(options)?.get(`${hostname}:${port}`);
-}
-
-/** Keeps a connection's session for the next connection to `hostname:port`. */
-export function keepSession(
-  options: ClientTlsOptions,
-  hostname: string,
-  port: number,
-  session: Uint8Array,
-): void {
-  const key = `${hostname}:${port}`;
-  const cache = cacheOf(options);
-  cache.delete(key);
-  cache.set(key, session);
-  if (cache.size > SESSION_CACHE_SIZE) {
-    const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
-  }
-}
+/** Resumable sessions, per client TLS setting and `host:port`. */
+export const sessions = new TlsSessionCache<Uint8Array>();
 
 /** Bun's client TLS options for a connection to `hostname` (module comment). */
 export function clientTls(hostname: string, options: ClientTlsOptions): TLSOptions {

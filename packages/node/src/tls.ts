@@ -10,7 +10,7 @@
  *   (`tls.connect({ session })`), saving the full handshake. The cache
  *   belongs to one {@link ClientTlsOptions} object (one client's setting),
  *   so a session verified under one trust setting is never resumed under
- *   another; it holds at most {@link SESSION_CACHE_SIZE} entries.
+ *   another; it holds at most {@link TLS_SESSION_CACHE_SIZE} entries.
  * - A failure before the handshake completed is a {@link TlsFailure} when
  *   TLS failed (certificate, name, alert), and left as it is when the
  *   transport did (refused, reset: an error with a `syscall`, or an errno
@@ -27,25 +27,14 @@ import {
   type SocketHandlers,
   sniName,
   TlsFailure,
+  TlsSessionCache,
 } from "@tether/adapter-kit";
 
 /** Tether speaks HTTP/1.1 only (RFC 7301). */
 const ALPN = ["http/1.1"];
 
-/** Sessions kept per client TLS setting. */
-export const SESSION_CACHE_SIZE = 100;
-
-/** Resumable sessions by `host:port`, per client TLS setting (see the module comment). */
-const sessions = new WeakMap<ClientTlsOptions, Map<string, Buffer>>();
-
-function cacheOf(options: ClientTlsOptions): Map<string, Buffer> {
-  let cache = sessions.get(options);
-  if (cache === undefined) {
-    cache = new Map();
-    sessions.set(options, cache);
-  }
-  return cache;
-}
+/** Resumable sessions (see the module comment). */
+const sessions = new TlsSessionCache<Buffer>();
 
 /** `tls.connect` options for a client connection to `hostname:port` (plus `socket` for a tunnel). */
 export function clientOptions(
@@ -54,7 +43,7 @@ export function clientOptions(
   options: ClientTlsOptions,
 ): tls.ConnectionOptions {
   const servername = sniName(hostname, options);
-  const session = cacheOf(options).get(`${hostname}:${port}`);
+  const session = sessions.get(options, hostname, port);
   const ca = options.ca;
   return {
     host: hostname,
@@ -76,17 +65,10 @@ export function rememberSessions(
   port: number,
   options: ClientTlsOptions,
 ): void {
-  const key = `${hostname}:${port}`;
   socket.on("session", (session: Buffer) => {
     // Only a session whose server passed verification (or was not asked to).
     if (!socket.authorized && options.rejectUnauthorized !== false) return;
-    const cache = cacheOf(options);
-    cache.delete(key);
-    cache.set(key, session);
-    if (cache.size > SESSION_CACHE_SIZE) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
+    sessions.keep(options, hostname, port, session);
   });
 }
 
