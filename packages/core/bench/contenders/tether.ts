@@ -14,7 +14,25 @@ interface TetherParser {
   expectResponse(method: string): unknown;
 }
 
-type TetherParserClass = new (options: { kind: "request" | "response" }) => TetherParser;
+type Decoder = (bytes: Uint8Array, start: number, end: number) => string;
+
+type TetherParserClass = new (options: {
+  kind: "request" | "response";
+  decodeLatin1?: Decoder;
+}) => TetherParser;
+
+/**
+ * The decoder the Node adapter gives core (`Buffer#latin1Slice`, see
+ * packages/node/src/socket-layer.ts), so the benchmark measures what runs
+ * in production on Node; core's portable decoder when it is absent.
+ */
+const latin1Slice = (
+  globalThis as { Buffer?: { prototype: { latin1Slice?: (start: number, end: number) => string } } }
+).Buffer?.prototype.latin1Slice;
+const nodeDecoder: Decoder | undefined =
+  latin1Slice === undefined ? undefined : (b, s, e) => latin1Slice.call(b, s, e);
+const parserOptions = (kind: "request" | "response") =>
+  nodeDecoder === undefined ? { kind } : { kind, decodeLatin1: nodeDecoder };
 
 function unexpected(ev: ParseEvent): Error {
   if (ev.type === "error") return new Error(`tether: error event: ${ev.error.message}`);
@@ -26,7 +44,7 @@ function contender(MessageParser: TetherParserClass): Contender {
     name: "tether",
 
     runner(c: BenchCase): Runner {
-      const parser = new MessageParser({ kind: c.kind });
+      const parser = new MessageParser(parserOptions(c.kind));
       const request = c.kind === "request";
       const perBuffer = c.messages;
       const input = c.input;
@@ -81,7 +99,7 @@ function contender(MessageParser: TetherParserClass): Contender {
     },
 
     record(c: BenchCase): RecordedMessage[] {
-      const parser = new MessageParser({ kind: c.kind });
+      const parser = new MessageParser(parserOptions(c.kind));
       if (c.kind === "response") for (let m = 0; m < c.messages; m++) parser.expectResponse("GET");
       parser.feed(c.input);
       const out: RecordedMessage[] = [];
