@@ -4,46 +4,14 @@
  * stream machinery on top. Callback shapes are those of Node 20.
  */
 import type { BenchCase } from "../cases.ts";
-import { requireHere } from "../node.ts";
+import {
+  HTTPParser,
+  type LlhttpParser,
+  methods,
+  type OnHeaders,
+  type OnHeadersComplete,
+} from "../llhttp-binding.ts";
 import { type Contender, latin1, type RecordedMessage, type Runner } from "./types.ts";
-
-type OnHeaders = (headers: string[], url: string) => void;
-type OnHeadersComplete = (
-  versionMajor: number,
-  versionMinor: number,
-  headers: string[] | undefined,
-  method: number,
-  url: string | undefined,
-  statusCode: number,
-  statusMessage: string,
-  upgrade: boolean,
-  shouldKeepAlive: boolean,
-) => number;
-type OnBody = (body: Uint8Array) => void;
-
-interface LlhttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(data: Uint8Array): number | Error;
-  [callback: number]: OnHeaders | OnHeadersComplete | OnBody | (() => void);
-}
-
-interface HttpCommon {
-  readonly HTTPParser: {
-    new (): LlhttpParser;
-    readonly REQUEST: number;
-    readonly RESPONSE: number;
-    readonly kOnHeaders: number;
-    readonly kOnHeadersComplete: number;
-    readonly kOnBody: number;
-    readonly kOnMessageComplete: number;
-    readonly kLenientNone: number;
-  };
-  /** Method names indexed by llhttp's method number. */
-  readonly methods: readonly string[];
-}
-
-const common = requireHere("node:_http_common") as HttpCommon;
-const { HTTPParser, methods } = common;
 
 /** Callbacks for one parser; `headers`/`url` undefined means "use what kOnHeaders gathered". */
 interface Handlers {

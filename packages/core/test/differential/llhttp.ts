@@ -7,50 +7,13 @@
  * The callback shapes are Node 20's; the benchmark's contender
  * (bench/contenders/llhttp.ts) drives the same binding for timing.
  */
-import { createRequire } from "node:module";
+import {
+  HTTPParser,
+  methods,
+  type OnHeaders,
+  type OnHeadersComplete,
+} from "../../bench/llhttp-binding.ts";
 import type { Outcome, SeenMessage } from "./outcome.ts";
-
-type OnHeaders = (headers: string[], url: string) => void;
-type OnHeadersComplete = (
-  versionMajor: number,
-  versionMinor: number,
-  headers: string[] | undefined,
-  method: number,
-  url: string | undefined,
-  statusCode: number,
-  statusMessage: string,
-  upgrade: boolean,
-  shouldKeepAlive: boolean,
-) => number;
-
-interface LlhttpError extends Error {
-  readonly code?: string;
-  readonly reason?: string;
-  readonly bytesParsed?: number;
-}
-
-interface LlhttpParser {
-  initialize(type: number, resource: object, maxHeaderSize: number, lenient: number): void;
-  execute(data: Uint8Array): number | LlhttpError;
-  finish(): undefined | LlhttpError;
-  close(): void;
-  [callback: number]: unknown;
-}
-
-interface HttpCommon {
-  readonly HTTPParser: {
-    new (): LlhttpParser;
-    readonly REQUEST: number;
-    readonly kOnHeaders: number;
-    readonly kOnHeadersComplete: number;
-    readonly kOnBody: number;
-    readonly kOnMessageComplete: number;
-    readonly kLenientNone: number;
-  };
-  readonly methods: readonly string[];
-}
-
-const { HTTPParser, methods } = createRequire(import.meta.url)("node:_http_common") as HttpCommon;
 
 function latin1(bytes: Uint8Array): string {
   let s = "";
