@@ -3,7 +3,7 @@
  * parsing, the closing list of targets, and `bench/results/latest.json` with
  * the facts that tie the numbers to the machine and the code measured.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -132,10 +132,49 @@ export function machine(): string {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`;
 }
 
-/** Writes `json` to `dir/latest.json` (creating `dir`) and returns the file's path. */
+/** The machine, for the results file (and the report in docs/benchmarks). */
+export function machineFacts(): Record<string, unknown> {
+  return {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+  };
+}
+
+/** `wrk 4.1.0` from `wrk -v`, `nginx 1.22.1` from `nginx -v`: the first `name/x.y.z` or `name x.y.z`. */
+function toolVersion(command: string, args: readonly string[]): string | null {
+  try {
+    const r = spawnSync(command, args, { encoding: "utf8", timeout: 5_000 });
+    const m = /(\d+\.\d+(?:\.\d+)?)/.exec(`${r.stdout ?? ""}\n${r.stderr ?? ""}`);
+    return m === null ? null : (m[1] as string);
+  } catch {
+    return null;
+  }
+}
+
+/** Versions of the load tools and, under Node, of Node's llhttp (the parser bench's peer). */
+export function toolVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun === undefined && versions.deno === undefined && versions.llhttp !== undefined) {
+    out.llhttp = versions.llhttp;
+  }
+  const wrk = toolVersion("wrk", ["-v"]);
+  if (wrk !== null) out.wrk = wrk;
+  const nginx = toolVersion("nginx", ["-v"]);
+  if (nginx !== null) out.nginx = nginx;
+  return out;
+}
+
+/**
+ * Writes `json` to `dir/latest.json` (creating `dir`), with the machine's
+ * facts and the tools' versions added, and returns the file's path.
+ */
 export function writeResults(dir: string, json: Record<string, unknown>): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "latest.json");
-  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  const full = { ...json, machine: machineFacts(), tools: toolVersions() };
+  fs.writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`);
   return file;
 }
