@@ -9,7 +9,8 @@ import { exampleCliCases, skipReason } from "@tether/conformance";
 const app = {
   runtime: "deno",
   cwd: fileURLToPath(new URL("..", import.meta.url)),
-  command: [Deno.execPath(), "run", "--no-lock", "--allow-net", "src/main.ts"],
+  // --allow-read for the TLS case's --tls-cert/--tls-key/--ca files; nothing else reads files.
+  command: [Deno.execPath(), "run", "--no-lock", "--allow-net", "--allow-read", "src/main.ts"],
 };
 
 for (const c of exampleCliCases) {

@@ -56,7 +56,9 @@ export class Connection {
     this.record = record;
     this.copy = relay.layer.reusesReadBuffers;
     const half = relay.params.rttMs / 2;
-    this.upPipe = new Pipe(relay.sender("up", record.establishedAt), relay.timeline, half, {
+    // The first byte leaves once the handshakes are done (TCP's, and TLS's with --tls).
+    const openAt = record.tlsDoneAt ?? record.establishedAt;
+    this.upPipe = new Pipe(relay.sender("up", openAt), relay.timeline, half, {
       left: (piece, at) => {
         const r = record.requests[piece.tag.index];
         if (r !== undefined) r.leftAt = at;
@@ -69,7 +71,7 @@ export class Connection {
         this.settle();
       },
     });
-    this.downPipe = new Pipe(relay.sender("down", record.establishedAt), relay.timeline, half, {
+    this.downPipe = new Pipe(relay.sender("down", openAt), relay.timeline, half, {
       left: () => {},
       deliver: (piece) => this.toClient(piece),
       fin: () => {

@@ -12,6 +12,13 @@
  *    byte leaves (SYN, SYN-ACK; the request goes with the ACK), so a request
  *    on a new connection is answered two round trips after the connect, not
  *    one. The server accepts it when the ACK arrives (1.5 RTT).
+ *    With TLS (`--tls`), the TLS handshake follows and the request leaves
+ *    only once it is done: one more round trip for TLS 1.3 (RFC 8446 §2:
+ *    ClientHello, then the server's flight up to Finished; the client's
+ *    Finished goes with the request) and two for a full TLS 1.2 handshake
+ *    (RFC 5246 §7.3). Its bytes (a few kB, inside the initial window) and
+ *    session resumption are not modelled: every new connection pays a full
+ *    handshake.
  * 4. **Slow start.** Each connection and direction sends in rounds. A round
  *    carries at most `cwnd` bytes; the next round may start once the first
  *    segment of the current one is acknowledged (one RTT after it left the
@@ -21,12 +28,12 @@
  *    10 segments) and is never reduced: no loss is modelled, and a reused
  *    connection keeps its window however long it was idle (as Linux does with
  *    `net.ipv4.tcp_slow_start_after_idle=0`).
- * 5. **Set-up cost.** Each handshake counts one set-up round trip; so does
+ * 5. **Set-up cost.** Each handshake round trip (TCP's, and TLS's) counts one set-up round trip; so does
  *    each round in which a sender had bytes waiting while its window, still
  *    below the cap, was full (a slow-start round).
  *
  * Not modelled: loss, retransmission, receive windows, ACK bytes, header
- * bytes of TCP/IP, Nagle, delayed ACKs, TLS.
+ * bytes of TCP/IP, Nagle, delayed ACKs, TLS record bytes.
  */
 
 /** The link's parameters. */
@@ -40,6 +47,14 @@ export interface LinkParameters {
   readonly initialWindow: number;
   /** Congestion window cap (segments). */
   readonly maxWindow: number;
+  /** Round trips of the TLS handshake after TCP's (point 3): 0 without TLS. */
+  readonly tlsRtts: number;
+}
+
+/** Round trips of a full TLS handshake (point 3): 1.3 → 1 (RFC 8446 §2), 1.2 → 2 (RFC 5246 §7.3). */
+export function tlsHandshakeRtts(version: "1.2" | "1.3" | undefined): number {
+  if (version === undefined) return 0;
+  return version === "1.3" ? 1 : 2;
 }
 
 /** Segment size of Ethernet-sized IPv4 TCP packets. */
@@ -51,6 +66,7 @@ export function linkParameters(o: {
   readonly bandwidthMbps: number;
   readonly initialWindow: number;
   readonly maxWindow: number;
+  readonly tls?: "1.2" | "1.3" | undefined;
 }): LinkParameters {
   return {
     rttMs: o.rttMs,
@@ -58,6 +74,7 @@ export function linkParameters(o: {
     mss: DEFAULT_MSS,
     initialWindow: o.initialWindow,
     maxWindow: o.maxWindow,
+    tlsRtts: tlsHandshakeRtts(o.tls),
   };
 }
 

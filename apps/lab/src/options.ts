@@ -7,6 +7,9 @@ import { STRATEGY_IDS, type StrategyId } from "./strategies.ts";
 /** The runtimes the lab runs on. */
 export type RuntimeName = "node" | "bun" | "deno";
 
+/** The TLS version whose handshake `--tls` adds to every new connection. */
+export type TlsVersion = "1.2" | "1.3";
+
 /** Everything a run of the lab is told. Times in milliseconds, sizes in bytes. */
 export interface LabOptions {
   /** Round-trip time of the emulated link. */
@@ -32,6 +35,8 @@ export interface LabOptions {
   readonly serverIdleTimeoutMs: number | undefined;
   /** The server side of the link closes each connection, unannounced, after this many requests. */
   readonly dropAfter: number | undefined;
+  /** Every new connection also pays this TLS version's handshake (`--tls`); `undefined`: plain TCP. */
+  readonly tls: TlsVersion | undefined;
   /** The strategies to run, in order. */
   readonly strategies: readonly StrategyId[];
   readonly help: boolean;
@@ -56,6 +61,7 @@ export const USAGE = `usage: pnpm demo [options]
   --out PATH                  where the HTML report goes (default out/connection-lab.html)
   --server-idle-timeout MS    the server closes connections idle this long (try less than the RTT)
   --drop-after N              the server side closes each connection after N requests, unannounced
+  --tls[=1.3|1.2]             every new connection also pays a TLS handshake: 1 RTT (1.3, the default) or 2 (1.2)
   --only ID,ID…               run only these strategies: ${STRATEGY_IDS.join(", ")}
   --help`;
 
@@ -78,6 +84,7 @@ export function parseOptions(argv: readonly string[], runtime: RuntimeName = "no
     runtime,
     serverIdleTimeoutMs: undefined,
     dropAfter: undefined,
+    tls: undefined,
     strategies: STRATEGY_IDS,
     help: false,
   };
@@ -138,6 +145,17 @@ export function parseOptions(argv: readonly string[], runtime: RuntimeName = "no
       case "--only":
         o.strategies = strategyList(value());
         break;
+      case "--tls": {
+        // `--tls`, `--tls=1.2`, or `--tls 1.2`: the version is optional.
+        const next = argv[i + 1];
+        const version =
+          inline ?? (next === "1.2" || next === "1.3" ? (argv[++i] as string) : "1.3");
+        if (version !== "1.2" && version !== "1.3") {
+          throw new LabUsageError(`--tls must be 1.3 or 1.2, got ${JSON.stringify(version)}`);
+        }
+        o.tls = version;
+        break;
+      }
       case "--help":
       case "-h":
         o.help = true;

@@ -51,8 +51,15 @@ export interface LinkRecord {
   readonly id: number;
   /** The client connected (its SYN). */
   readonly acceptedAt: number;
-  /** The handshake is done: the client's first bytes may leave (one RTT later). */
+  /** The TCP handshake is done (one RTT after the SYN). */
   readonly establishedAt: number;
+  /**
+   * With TLS, its handshake is done too (`tlsRtts` more round trips):
+   * the request's first byte may leave. `null` without TLS.
+   */
+  readonly tlsDoneAt: number | null;
+  /** Round trips of the TLS handshake (0 without TLS). */
+  readonly tlsRtts: number;
   /** The relay's connection to the server opened (when the ACK would arrive, 1.5 RTT). */
   upstreamAt: number | null;
   /** The server's FIN (or the reset) reached the client. */
@@ -150,10 +157,13 @@ export class LinkEmulator {
 
   private accept(): SocketHandlers {
     const now = clock();
+    const { rttMs, tlsRtts } = this.params;
     const record: LinkRecord = {
       id: this.links.length + 1,
       acceptedAt: now,
-      establishedAt: now + this.params.rttMs,
+      establishedAt: now + rttMs,
+      tlsDoneAt: tlsRtts > 0 ? now + rttMs * (1 + tlsRtts) : null,
+      tlsRtts,
       upstreamAt: null,
       clientFinAt: null,
       closedAt: null,

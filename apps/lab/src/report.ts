@@ -2,7 +2,8 @@
  * The HTML report: one self-contained file (inline CSS and SVG, no script,
  * no external asset) with the parameters, the table, and one waterfall per
  * strategy — one lane per connection, one bar per request attempt, split
- * into its phases (queued, connect, wait, receive), retries marked. Every
+ * into its phases (queued, connect, TLS handshake with `--tls`, wait,
+ * receive), retries marked. Every
  * waterfall shares one time scale, so they compare at a glance.
  */
 import type { Bar, Interval, StrategyRun } from "./results.ts";
@@ -46,7 +47,7 @@ export function renderReport(runs: readonly StrategyRun[], info: ReportInfo): st
 ${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("\n")}
 </tbody>
 </table>
-${LEGEND}
+${runs.some((r) => r.summary.tlsRtts > 0) ? LEGEND.replace("<!--tls-->", TLS_LEGEND) : LEGEND}
 ${runs.map((run) => section(run, maxT)).join("\n")}
 </body>
 </html>
@@ -118,6 +119,7 @@ function requestBar(bar: Bar, top: number, x: (t: number) => number): string {
     );
   }
   if (bar.connect !== null) pieces.push(rect("connect", bar.connect));
+  if (bar.tls !== null) pieces.push(rect("tls", bar.tls));
   pieces.push(rect(lost ? "lost" : "wait", bar.wait));
   if (bar.receive !== null) pieces.push(rect("receive", bar.receive));
   const end = bar.receive?.to ?? bar.wait.to;
@@ -134,6 +136,7 @@ function requestBar(bar: Bar, top: number, x: (t: number) => number): string {
     `${bar.target} — attempt ${bar.attempt} on connection ${bar.lane}`,
     bar.queued !== null ? `queued ${ms(bar.queued.to - bar.queued.from)}` : null,
     bar.connect !== null ? `connect ${ms(bar.connect.to - bar.connect.from)}` : null,
+    bar.tls !== null ? `TLS handshake ${ms(bar.tls.to - bar.tls.from)}` : null,
     `${lost ? `no response (${bar.outcome})` : "wait"} ${ms(bar.wait.to - bar.wait.from)}`,
     bar.receive !== null ? `receive ${ms(bar.receive.to - bar.receive.from)}` : null,
     bar.gaveUp !== null ? `the client gave up: ${bar.gaveUp}` : null,
@@ -174,15 +177,19 @@ function esc(s: string): string {
 }
 
 const LEGEND = `<div class="legend">
-<svg width="520" height="16" viewBox="0 0 520 16" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">
+<svg width="660" height="16" viewBox="0 0 660 16" xmlns="http://www.w3.org/2000/svg" aria-hidden="true">
 <line class="queued" x1="2" x2="30" y1="8" y2="8"/><text x="36" y="12">queued</text>
 <rect class="connect" x="100" y="3" width="28" height="9"/><text x="134" y="12">connect (handshake)</text>
 <rect class="wait" x="262" y="3" width="28" height="9"/><text x="296" y="12">wait</text>
 <rect class="receive" x="340" y="3" width="28" height="9"/><text x="374" y="12">receive</text>
 <rect class="lost" x="432" y="3" width="28" height="9"/><text x="466" y="12">lost</text>
+<!--tls-->
 </svg>
 <p>One lane per connection, in the order they opened; one bar per request attempt, its phases as the link saw them. Hover a bar for its numbers.</p>
 </div>`;
+
+/** The legend's entry for the TLS handshake (runs with `--tls` only). */
+const TLS_LEGEND = `<rect class="tls" x="510" y="3" width="28" height="9"/><text x="544" y="12">TLS handshake</text>`;
 
 const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #222; max-width: 1060px; }
@@ -206,6 +213,7 @@ svg text { font: 10px system-ui, sans-serif; fill: #333; }
 .target { text-anchor: end; fill: #666; }
 .queued { stroke: #9e9e9e; stroke-width: 1.5; }
 .connect { fill: #f29e38; }
+.tls { fill: #9c5fd0; }
 .wait { fill: #7cc47f; }
 .receive { fill: #3f7fd9; }
 .lost { fill: #ef9a9a; stroke: #c62828; stroke-width: 1; }

@@ -24,8 +24,10 @@ export interface Bar {
   readonly attempt: number;
   /** Waiting for a connection (in the pool's queue, or for a retry). */
   readonly queued: Interval | null;
-  /** The connection's handshake (first request of a connection only). */
+  /** The connection's TCP handshake (first request of a connection only). */
   readonly connect: Interval | null;
+  /** Its TLS handshake, after TCP's (first request of a connection, with `--tls`). */
+  readonly tls: Interval | null;
   /** From the request leaving to the response's first byte. */
   readonly wait: Interval;
   /** The response's first to last byte. */
@@ -49,8 +51,10 @@ export interface Summary {
   readonly requestsPerConnection: number;
   /** Bytes through the link, both directions. */
   readonly bytes: number;
-  /** Handshakes plus slow-start rounds (link-model.ts point 5). */
+  /** Handshake round trips (TCP and TLS) plus slow-start rounds (link-model.ts point 5). */
   readonly setupRtts: number;
+  /** Of {@link Summary.setupRtts}, the TLS handshakes' round trips. */
+  readonly tlsRtts: number;
   readonly retries: number;
   /** `request-retried` events by reason. */
   readonly retryReasons: Readonly<Record<string, number>>;
@@ -98,6 +102,10 @@ export function assemble(
         ? { from: rel(waitingSince), to: rel(queuedUntil) }
         : null;
     const connect = first ? { from: rel(link.acceptedAt), to: rel(link.establishedAt) } : null;
+    const tls =
+      first && link.tlsDoneAt !== null
+        ? { from: rel(link.establishedAt), to: rel(link.tlsDoneAt) }
+        : null;
     let outcome: Bar["outcome"] = "ok";
     let wait: Interval;
     let receive: Interval | null = null;
@@ -120,6 +128,7 @@ export function assemble(
       attempt,
       queued,
       connect,
+      tls,
       wait,
       receive,
       outcome,
@@ -153,7 +162,8 @@ function summarize(load: PageLoad, links: readonly LinkRecord[]): Summary {
     linkConnections: links.length,
     requestsPerConnection: links.length === 0 ? 0 : wireRequests / links.length,
     bytes: links.reduce((n, l) => n + l.bytesUp + l.bytesDown, 0),
-    setupRtts: links.length + links.reduce((n, l) => n + l.slowStartRounds, 0),
+    setupRtts: links.reduce((n, l) => n + 1 + l.tlsRtts + l.slowStartRounds, 0),
+    tlsRtts: links.reduce((n, l) => n + l.tlsRtts, 0),
     retries: load.stats.retried,
     retryReasons: reasons,
     imagesOk: okImages.length,

@@ -31,6 +31,11 @@ export function parameterLines(o: LabOptions, p: LinkParameters, htmlBytes: numb
   return [
     `link:       RTT ${ms(p.rttMs)} (${ms(p.rttMs / 2)} each way), ${mbit} Mbit/s per direction shared by all connections, MSS ${p.mss} B`,
     "            a new connection waits 1 RTT (handshake) before its first byte",
+    ...(o.tls === undefined
+      ? []
+      : [
+          `            TLS ${o.tls}: then ${p.tlsRtts} more RTT${p.tlsRtts === 1 ? "" : "s"} (TLS handshake, full: no session resumption) before its first request byte`,
+        ]),
     `            slow start: initial window ${p.initialWindow} segments (${kb(p.initialWindow * p.mss)}), ×2 per busy round trip, cap ${p.maxWindow} segments (${kb(p.maxWindow * p.mss)})`,
     "            a reused connection keeps its window",
     `page:       1 HTML document (${kb(htmlBytes)}) + ${o.images} images × ${kb(o.imageSize)}; the page first, then all its images at once`,
@@ -42,6 +47,7 @@ export function parameterLines(o: LabOptions, p: LinkParameters, htmlBytes: numb
 export function tableRows(runs: readonly StrategyRun[]): string[][] {
   const base = runs.find((r) => r.strategy.id === "serial-new")?.summary.totalMs;
   const showRetries = runs.some((r) => r.summary.retries > 0 || r.summary.failures > 0);
+  const showTls = runs.some((r) => r.summary.tlsRtts > 0);
   const header = [
     "strategy",
     "total",
@@ -50,6 +56,7 @@ export function tableRows(runs: readonly StrategyRun[]): string[][] {
     "req/conn",
     "bytes",
     "set-up RTTs",
+    ...(showTls ? ["of which TLS"] : []),
     ...(base !== undefined ? ["vs 1."] : []),
     ...(showRetries ? ["retries", "failed"] : []),
   ];
@@ -63,6 +70,7 @@ export function tableRows(runs: readonly StrategyRun[]): string[][] {
       s.requestsPerConnection.toFixed(1),
       kb(s.bytes),
       String(s.setupRtts),
+      ...(showTls ? [String(s.tlsRtts)] : []),
       ...(base !== undefined ? [`${(base / Math.max(1, s.totalMs)).toFixed(1)}×`] : []),
       ...(showRetries ? [String(s.retries), String(s.failures)] : []),
     ];

@@ -17,6 +17,8 @@ export interface TestRun {
   readonly dropAfter?: number;
   readonly serverIdleTimeoutMs?: number;
   readonly imagesWithPage?: readonly string[];
+  /** `--tls`: the link adds this TLS version's handshake to every new connection. */
+  readonly tls?: "1.2" | "1.3";
 }
 
 /** One page load with `id`; small and fast unless told otherwise. */
@@ -27,6 +29,7 @@ export function run(id: StrategyId, t: TestRun = {}): Promise<StrategyRun> {
       bandwidthMbps: 100,
       initialWindow: 10,
       maxWindow: 44,
+      tls: t.tls,
     }),
     images: t.images ?? 6,
     imageSize: t.imageSize ?? 20_000,

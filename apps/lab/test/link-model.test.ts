@@ -1,6 +1,12 @@
 /** The link model as arithmetic (link-model.ts): no clock, times passed in. */
 import { describe, expect, it } from "vitest";
-import { Bottleneck, type LinkParameters, linkParameters, Sender } from "../src/link-model.ts";
+import {
+  Bottleneck,
+  type LinkParameters,
+  linkParameters,
+  Sender,
+  tlsHandshakeRtts,
+} from "../src/link-model.ts";
 
 const P: LinkParameters = linkParameters({
   rttMs: 50,
@@ -40,6 +46,13 @@ describe("link model", () => {
     expect(s.send(0, 100)).toEqual({ kind: "wait", until: 50 });
     const r = s.send(50, 100);
     expect(r).toEqual({ kind: "sent", grants: [{ bytes: 100, arriveAt: 50 + 0.1 + 25 }] });
+  });
+
+  it("TLS adds its handshake's round trips: 1 for TLS 1.3 (RFC 8446 §2), 2 for TLS 1.2 (RFC 5246 §7.3)", () => {
+    expect(P.tlsRtts).toBe(0);
+    expect(tlsHandshakeRtts(undefined)).toBe(0);
+    expect(linkParameters({ ...P, bandwidthMbps: 8, tls: "1.3" }).tlsRtts).toBe(1);
+    expect(linkParameters({ ...P, bandwidthMbps: 8, tls: "1.2" }).tlsRtts).toBe(2);
   });
 
   it("bytes arrive after serialization plus half the RTT", () => {

@@ -65,6 +65,15 @@ describe("options", () => {
     });
   });
 
+  it("--tls adds a TLS 1.3 handshake by default; --tls=1.2 and --tls 1.2 pick TLS 1.2", () => {
+    expect(parseOptions([]).tls).toBeUndefined();
+    expect(parseOptions(["--tls"]).tls).toBe("1.3");
+    expect(parseOptions(["--tls", "--rtt", "20"])).toMatchObject({ tls: "1.3", rttMs: 20 });
+    expect(parseOptions(["--tls=1.2"]).tls).toBe("1.2");
+    expect(parseOptions(["--tls", "1.2"]).tls).toBe("1.2");
+    expect(() => parseOptions(["--tls=1.1"])).toThrow(LabUsageError);
+  });
+
   it("the entry's runtime is the default", () => {
     expect(parseOptions([], "bun").runtime).toBe("bun");
   });

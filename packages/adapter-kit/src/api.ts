@@ -125,9 +125,14 @@ export interface ServeOptions extends ServerPolicyOptions {
 
 /** A running server. */
 export interface TetherServer {
+  /** The address bound, as given or resolved (`0.0.0.0` and `::` stay as they are). */
   readonly hostname: string;
   readonly port: number;
-  /** `http://host:port`, or `https://host:port` when serving TLS. */
+  /**
+   * `http://host:port`, or `https://host:port` when serving TLS. The host is
+   * one a local client can connect to: `127.0.0.1` when bound to `0.0.0.0`,
+   * `[::1]` when bound to `::`, else the bound address (IPv6 bracketed).
+   */
   readonly url: string;
   /**
    * Graceful shutdown: stop accepting, finish in-flight requests (their

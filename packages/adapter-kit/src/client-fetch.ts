@@ -11,9 +11,11 @@
  * `Request`, which also raises the standard's errors.
  */
 
+import { type UrlTarget, urlTarget } from "./client-url.ts";
+
 /** A request the client can send as is. */
 export interface FetchParts {
-  readonly url: URL;
+  readonly url: UrlTarget;
   readonly method: string;
   /** Lower-case names, sorted, as a `Headers` iterates. */
   readonly fields: [string, string][];
@@ -44,8 +46,8 @@ export function simpleFetch(input: string | URL | Request, init?: RequestInit): 
     if (!NORMALIZED.has(upper)) return null;
     method = upper;
   }
-  const url = new URL(input);
-  if (url.username !== "" || url.password !== "") return null; // Request throws
+  const url = urlTarget(input);
+  if (url.credentials) return null; // Request throws
   const given = init?.body;
   let body: Uint8Array | null = null;
   let textBody = false;

@@ -6,12 +6,10 @@
  */
 import {
   ClientPool,
-  type Origin,
   originKey,
   type PoolEvent,
   type PoolRequest,
   RequestError,
-  type SocketAction,
 } from "@tether/core";
 import type {
   ClientOptions,
@@ -22,17 +20,13 @@ import type {
   CreateClient,
   TetherClient,
 } from "./api.ts";
-import { ClientExchange } from "./client-exchange.ts";
+import { ClientExchange, type WebResponseKind } from "./client-exchange.ts";
 import { simpleFetch } from "./client-fetch.ts";
+import { ClientSockets } from "./client-sockets.ts";
+import { originOf, urlTarget } from "./client-url.ts";
 import { DeadlineTimer, now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
-import {
-  type ClientTlsOptions,
-  type RawSocket,
-  type SocketHandlers,
-  type SocketLayer,
-  TlsFailure,
-} from "./socket-layer.ts";
+import type { SocketLayer } from "./socket-layer.ts";
 import { toBytes } from "./web.ts";
 
 /** Builds the `createClient()` of a runtime from its socket layer. */
@@ -40,31 +34,19 @@ export function createClientFactory(layer: SocketLayer): CreateClient {
   return (options?: ClientOptions) => new Client(layer, options ?? {});
 }
 
-/** Parses `http://host:port` (or takes an {@link Origin}) for the proxy option. */
-function originOf(url: URL): Origin {
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`unsupported scheme ${url.protocol} (http: and https: only)`);
-  }
-  const scheme = url.protocol === "https:" ? "https" : "http";
-  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port === "" ? (scheme === "https" ? 443 : 80) : Number(url.port);
-  return { scheme, host, port };
-}
-
 class Client implements TetherClient {
-  private readonly layer: SocketLayer;
   private readonly pool: ClientPool;
-  /** For `https` origins and tunnels. */
-  private readonly tls: ClientTlsOptions;
-  /** Sockets whose `start-tls` handshake is under way. */
-  private readonly securing = new Set<number>();
-  private readonly sockets = new Map<number, RawSocket>();
+  private readonly sockets: ClientSockets;
   private readonly exchanges = new Map<number, ClientExchange>();
   private readonly events = new Listeners<ConnectionEvent>();
   private readonly timer = new DeadlineTimer((t) => {
+    this.armedAt = null;
     this.pool.tick(t);
     this.run();
   }, false);
+  /** The deadline the timer is armed for, and whether it keeps the process alive. */
+  private armedAt: number | null = null;
+  private armedKeepAlive = false;
   private readonly counters = {
     requests: 0,
     connectionsOpened: 0,
@@ -72,18 +54,31 @@ class Client implements TetherClient {
     retried: 0,
     pipelined: 0,
   };
-  /** Requests assigned to each connection and not yet settled (to count pipelining). */
+  /**
+   * Requests assigned to each connection and not yet settled (to count
+   * pipelining; kept only when the pool may pipeline).
+   */
   private readonly activeOn = new Map<number, number>();
+  private readonly pipelining: boolean;
   /** The connection each request is on, once known. */
   private readonly connectionOf = new Map<number, number>();
+  /** Exchanges whose `fetch()` response is handed over at the end of this batch. */
+  private toPublish: ClientExchange[] = [];
+  /**
+   * How `fetch()` responses are made: lazily on Node, where nothing reads a
+   * `Response`'s internals and a native one is costly; native elsewhere,
+   * where the runtime's own server (Bun.serve, Deno.serve) may be handed
+   * one to send (client-response.ts).
+   */
+  private readonly webKind: WebResponseKind;
   private running = false;
   private again = false;
   private closing: (() => void)[] | null = null;
 
   constructor(layer: SocketLayer, options: ClientOptions) {
-    this.layer = layer;
+    this.webKind = layer.runtime === "node" ? "lazy" : "native";
     const { proxy, tls, ...rest } = options;
-    this.tls = tls ?? {};
+    this.pipelining = (options.pipelining ?? 1) > 1;
     this.pool = new ClientPool({
       ...rest,
       ...(layer.decodeLatin1 !== undefined ? { decodeLatin1: layer.decodeLatin1 } : {}),
@@ -91,6 +86,13 @@ class Client implements TetherClient {
         ? { proxy: typeof proxy === "string" ? originOf(new URL(proxy)) : proxy }
         : {}),
     });
+    this.sockets = new ClientSockets(
+      layer,
+      this.pool,
+      tls ?? {},
+      () => this.run(),
+      (id) => this.activeOn.delete(id),
+    );
   }
 
   on(listener: (event: ConnectionEvent) => void): () => void {
@@ -101,59 +103,50 @@ class Client implements TetherClient {
     return { ...this.counters };
   }
 
-  async request(options: ClientRequestOptions): Promise<ClientResponse> {
-    const url = new URL(options.url);
-    const body = options.body === undefined || options.body === null ? null : toBytes(options.body);
-    const ex = this.start(
-      {
-        origin: originOf(url),
-        method: options.method ?? "GET",
-        target: options.target ?? `${url.pathname}${url.search}`,
-        fields: [...(options.headers ?? [])],
-        body,
-      },
-      false,
-    );
-    return ex.whole();
-  }
-
-  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const simple = simpleFetch(input, init);
-    if (simple !== null) {
+  request(options: ClientRequestOptions): Promise<ClientResponse> {
+    try {
+      const url = urlTarget(options.url);
+      const body =
+        options.body === undefined || options.body === null ? null : toBytes(options.body);
       const ex = this.start(
         {
-          origin: originOf(simple.url),
+          origin: url.origin,
+          method: options.method ?? "GET",
+          target: options.target ?? url.target,
+          fields: options.headers ?? [],
+          body,
+          // The whole body or an error: nothing is shown before the end, so a
+          // response cut short may be fetched again (core retry.ts row 8).
+          buffered: true,
+        },
+        null,
+      );
+      return ex.whole();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    try {
+      const simple = simpleFetch(input, init);
+      if (simple === null) return this.fetchRequest(new Request(input, init));
+      const ex = this.start(
+        {
+          origin: simple.url.origin,
           method: simple.method,
-          target: `${simple.url.pathname}${simple.url.search}`,
+          target: simple.url.target,
           fields: simple.fields,
           body: simple.body,
         },
-        true,
+        this.webKind,
       );
-      simple.signal?.addEventListener("abort", () => this.cancel(ex.id), { once: true });
+      const signal = simple.signal;
+      if (signal !== null) this.cancelOnAbort(signal, ex.id);
       return ex.webResponse();
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const fields: [string, string][] = [];
-    request.headers.forEach((value, name) => {
-      fields.push([name, value]);
-    });
-    // The body is read whole first: a known length, and a replayable body
-    // that the pool's retry rules may send again (RFC 9112 §9.3.1).
-    const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-    const ex = this.start(
-      {
-        origin: originOf(url),
-        method: request.method,
-        target: `${url.pathname}${url.search}`,
-        fields,
-        body,
-      },
-      true,
-    );
-    request.signal.addEventListener("abort", () => this.cancel(ex.id), { once: true });
-    return ex.webResponse();
   }
 
   close(): Promise<void> {
@@ -169,19 +162,53 @@ class Client implements TetherClient {
     this.run();
   }
 
+  /** Hands `exchange`'s `fetch()` response over once the current batch is delivered. */
+  publishLater(exchange: ClientExchange): void {
+    this.toPublish.push(exchange);
+  }
+
   /** A response body stream has room again: read from the socket again. */
   resumeReading(connection: number): void {
-    this.sockets.get(connection)?.resumeRead();
+    this.sockets.resumeReading(connection);
   }
 
   /** A response body stream is full: stop reading from its socket. */
   pauseReading(connection: number): void {
-    this.sockets.get(connection)?.pauseRead();
+    this.sockets.pauseReading(connection);
   }
 
   // --- internals -------------------------------------------------------------------
 
-  private start(req: PoolRequest, web: boolean): ClientExchange {
+  /** `fetch()` of a Web `Request` (anything {@link simpleFetch} does not take). */
+  private async fetchRequest(request: Request): Promise<Response> {
+    const url = urlTarget(request.url);
+    const fields: [string, string][] = [];
+    request.headers.forEach((value, name) => {
+      fields.push([name, value]);
+    });
+    // The body is read whole first: a known length, and a replayable body
+    // that the pool's retry rules may send again (RFC 9112 §9.3.1).
+    const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+    const ex = this.start(
+      {
+        origin: url.origin,
+        method: request.method,
+        target: url.target,
+        fields,
+        body,
+      },
+      this.webKind,
+    );
+    this.cancelOnAbort(request.signal, ex.id);
+    return ex.webResponse();
+  }
+
+  /** Cancels request `id` when `signal` aborts. */
+  private cancelOnAbort(signal: AbortSignal, id: number): void {
+    signal.addEventListener("abort", () => this.cancel(id), { once: true });
+  }
+
+  private start(req: PoolRequest, web: WebResponseKind | null): ClientExchange {
     if (this.closing !== null) throw new RequestError("CANCELLED", "the client is closed");
     const id = this.pool.request(req, now());
     const ex = new ClientExchange(this, id, req.method, web);
@@ -200,111 +227,41 @@ class Client implements TetherClient {
     try {
       do {
         this.again = false;
-        for (const a of this.pool.takeActions()) this.execute(a);
+        for (const a of this.pool.takeActions()) this.sockets.execute(a);
         for (const ev of this.pool.takeEvents()) this.deliver(ev);
+        if (this.toPublish.length > 0) {
+          const list = this.toPublish;
+          this.toPublish = [];
+          for (const ex of list) ex.publish();
+        }
       } while (this.again);
     } finally {
       this.running = false;
     }
-    // Pending requests keep the process alive; idle pooled sockets do not.
-    this.timer.arm(this.pool.nextDeadline(), this.exchanges.size > 0);
+    this.armTimer();
     this.maybeFinishClose();
   }
 
-  private execute(a: SocketAction): void {
-    switch (a.type) {
-      case "connect":
-        this.connect(a.socket, a.origin);
-        break;
-      case "write":
-        this.sockets.get(a.socket)?.write(a.data);
-        break;
-      case "shutdown-write":
-        this.sockets.get(a.socket)?.shutdownWrite();
-        break;
-      case "close": {
-        const s = this.sockets.get(a.socket);
-        this.sockets.delete(a.socket);
-        s?.close();
-        break;
-      }
-      case "pause-read":
-        this.sockets.get(a.socket)?.pauseRead();
-        break;
-      case "resume-read":
-        this.sockets.get(a.socket)?.resumeRead();
-        break;
-      case "start-tls":
-        this.startTls(a.socket, a.origin);
-        break;
-    }
-  }
-
-  /** The CONNECT tunnel is up: TLS through it, as the origin's client. */
-  private startTls(id: number, origin: Origin): void {
-    const socket = this.sockets.get(id);
-    if (socket === undefined) return;
-    if (socket.startTls === undefined) {
-      // The layer cannot: a failed connect, and the socket goes.
-      this.sockets.delete(id);
-      socket.close();
-      const message = `the ${this.layer.runtime} socket layer cannot start TLS on a connection`;
-      this.pool.connectFailed(id, message, now(), "tls");
+  /**
+   * Arms the timer for the pool's next deadline. A later deadline than the
+   * one armed keeps the armed timer (it fires early, finds nothing due and
+   * re-arms), so that the idle deadline moving on after every response
+   * costs no timer. Pending requests keep the process alive; idle pooled
+   * sockets do not.
+   */
+  private armTimer(): void {
+    const deadline = this.pool.nextDeadline();
+    const keepAlive = this.exchanges.size > 0;
+    if (deadline === null) {
+      if (this.armedAt !== null) this.timer.clear();
+      this.armedAt = null;
       return;
     }
-    this.securing.add(id);
-    const target = { hostname: origin.host, port: origin.port, tls: this.tls };
-    socket.startTls(target, () => {
-      if (!this.securing.delete(id)) return;
-      this.pool.tlsEstablished(id, now());
-      this.run();
-    });
-  }
-
-  private connect(id: number, origin: Origin): void {
-    let opened = false;
-    let ended = false;
-    const copy = this.layer.reusesReadBuffers;
-    const handlers: SocketHandlers = {
-      open: (socket) => {
-        opened = true;
-        this.sockets.set(id, socket);
-        this.pool.connected(id, now());
-        this.run();
-      },
-      data: (bytes) => {
-        this.pool.received(id, copy ? bytes.slice() : bytes, now());
-        this.run();
-      },
-      end: () => {
-        ended = true;
-        this.pool.peerEnded(id, now());
-        this.run();
-      },
-      drain: () => {},
-      close: (error) => {
-        const ours = !this.sockets.has(id);
-        this.sockets.delete(id);
-        this.activeOn.delete(id);
-        const securing = this.securing.delete(id);
-        if (!opened || (securing && !ours)) {
-          // A TLS failure is not retried (TLS_FAILED); anything else is a failed connect.
-          const kind = error instanceof TlsFailure ? "tls" : "transport";
-          this.pool.connectFailed(id, error?.message ?? "connection failed", now(), kind);
-        } else if (!ours && (error !== undefined || !ended)) {
-          this.pool.reset(id, error?.message ?? "connection reset", now());
-        } else if (!ours) this.pool.peerEnded(id, now());
-        this.run();
-      },
-    };
-    this.layer.connect(
-      {
-        hostname: origin.host,
-        port: origin.port,
-        ...(origin.scheme === "https" ? { tls: this.tls } : {}),
-      },
-      handlers,
-    );
+    const armed = this.armedAt;
+    if (armed !== null && armed <= deadline && keepAlive === this.armedKeepAlive) return;
+    this.timer.arm(deadline, keepAlive);
+    this.armedAt = deadline;
+    this.armedKeepAlive = keepAlive;
   }
 
   private deliver(ev: PoolEvent): void {
@@ -333,11 +290,13 @@ class Client implements TetherClient {
         // Upgrades are not offered through fetch()/request(): hand back and close.
         this.exchanges.get(ev.id)?.fail(new RequestError("PROTOCOL_ERROR", "protocol switch"));
         this.exchanges.delete(ev.id);
-        this.sockets.get(ev.connection)?.close();
-        this.sockets.delete(ev.connection);
+        this.sockets.drop(ev.connection);
         break;
       case "request-retried":
         this.counters.retried++;
+        // A buffered request's cut response was never shown: it starts over.
+        this.exchanges.get(ev.id)?.restart();
+        if (this.connectionOf.has(ev.id)) this.settled(ev.id, false);
         this.emit({
           type: "request-retried",
           request: ev.id,
@@ -372,6 +331,7 @@ class Client implements TetherClient {
   }
 
   private assign(id: number, connection: number): void {
+    if (!this.pipelining) return;
     const previous = this.connectionOf.get(id);
     if (previous !== undefined) this.release(previous);
     this.connectionOf.set(id, connection);
@@ -384,8 +344,9 @@ class Client implements TetherClient {
     else this.activeOn.delete(connection);
   }
 
-  private settled(id: number): void {
-    this.exchanges.delete(id);
+  /** `id` is done (`gone`), or its attempt is: its connection no longer carries it. */
+  private settled(id: number, gone = true): void {
+    if (gone) this.exchanges.delete(id);
     const connection = this.connectionOf.get(id);
     this.connectionOf.delete(id);
     if (connection !== undefined) this.release(connection);
@@ -398,9 +359,10 @@ class Client implements TetherClient {
   private maybeFinishClose(): void {
     if (this.closing === null || this.exchanges.size > 0) return;
     this.pool.close(now());
-    for (const a of this.pool.takeActions()) this.execute(a);
+    for (const a of this.pool.takeActions()) this.sockets.execute(a);
     this.pool.takeEvents();
     this.timer.clear();
+    this.armedAt = null;
     for (const resolve of this.closing.splice(0)) resolve();
   }
 }

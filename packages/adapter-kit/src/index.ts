@@ -2,6 +2,7 @@ export type * from "./api.ts";
 export { createClientFactory } from "./client.ts";
 export { DeadlineTimer, now } from "./clock.ts";
 export { Listeners } from "./listeners.ts";
+export { installQuickResponse, QuickResponse } from "./quick-response.ts";
 export { createServe } from "./server.ts";
 export type * from "./socket-layer.ts";
 export { isIpLiteral, sniName, TlsFailure } from "./socket-layer.ts";

@@ -6,7 +6,7 @@
  */
 import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
-import { DeadlineTimer, now } from "./clock.ts";
+import { wholeMs as now } from "./clock.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -27,9 +27,13 @@ export interface DriverHost {
 /** One accepted connection. See the module comment. */
 export class ServerConnectionDriver implements SocketHandlers {
   private socket: RawSocket | null = null;
+  /** The peer's address and port, read at `open` (for every request's {@link RequestInfo}). */
+  private remoteAddress = "";
+  private remotePort = 0;
   private session: ServerSession | null = null;
   private readonly host: DriverHost;
-  private readonly timer: DeadlineTimer;
+  /** The timer armed for the session's next deadline (one per connection, no closure of its own). */
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   readonly queue: ResponseQueue;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
@@ -41,12 +45,13 @@ export class ServerConnectionDriver implements SocketHandlers {
   private eventTime: number | null = null;
   /** Bytes were written since the session was last told they went through. */
   private unflushed = false;
-  private drainWaiters: (() => void)[] = [];
+  /** Made when a writer first waits for `drain`. */
+  private drainWaiters: (() => void)[] | null = null;
   /** A request body stream is full: events wait until it is read. */
   private bodyFull = false;
   private closedOnce = false;
-  /** The deadline the timer is armed for (Infinity: not armed). */
-  private armedFor = Number.POSITIVE_INFINITY;
+  /** The deadline the timer is armed for (`null`: not armed; no heap number per connection). */
+  private armedFor: number | null = null;
   /** The handler's, once the connection switched protocols (takeOver); every socket event goes there. */
   private tunnel: SocketHandlers | null = null;
   /** Given by takeOver(), waiting for the session to switch. */
@@ -54,7 +59,6 @@ export class ServerConnectionDriver implements SocketHandlers {
 
   constructor(host: DriverHost) {
     this.host = host;
-    this.timer = new DeadlineTimer(this.onTimer);
     this.queue = new ResponseQueue(this);
   }
 
@@ -65,10 +69,9 @@ export class ServerConnectionDriver implements SocketHandlers {
 
   /** Facts for {@link RequestInfo}. */
   info(requestNumber: number): RequestInfo {
-    const s = this.socket as RawSocket;
     return {
-      remoteAddress: s.remoteAddress,
-      remotePort: s.remotePort,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
       connection: this.id,
       requestNumber,
     };
@@ -78,12 +81,15 @@ export class ServerConnectionDriver implements SocketHandlers {
 
   open(socket: RawSocket): void {
     this.socket = socket;
-    const admitted = this.host.admit(socket.remoteAddress, this);
+    // Read once: on Node each read of a socket's address is a getter call.
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    const admitted = this.host.admit(this.remoteAddress, this);
     if (typeof admitted === "string") {
       if (this.host.events.active) {
         this.host.events.emit({
           type: "connection-refused",
-          remoteAddress: socket.remoteAddress,
+          remoteAddress: this.remoteAddress,
           reason: admitted,
         });
       }
@@ -129,9 +135,7 @@ export class ServerConnectionDriver implements SocketHandlers {
       return;
     }
     this.blocked = false;
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
+    this.wakeWriters();
     this.run();
   }
 
@@ -142,7 +146,7 @@ export class ServerConnectionDriver implements SocketHandlers {
     }
     if (this.closedOnce) return;
     this.closedOnce = true;
-    this.timer.clear();
+    this.clearTimer();
     const session = this.session;
     if (session !== null && session.state !== "closed") {
       session.abort("transport-error", now());
@@ -150,7 +154,7 @@ export class ServerConnectionDriver implements SocketHandlers {
     }
     this.queue.abortAll();
     this.blocked = false;
-    for (const w of this.drainWaiters.splice(0)) w();
+    this.wakeWriters();
     this.host.closed(this);
   }
 
@@ -164,7 +168,10 @@ export class ServerConnectionDriver implements SocketHandlers {
   /** Resolves when the socket can take more bytes. */
   whenWritable(): Promise<void> {
     if (!this.blocked || this.closedOnce) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.drainWaiters ??= [];
+      this.drainWaiters.push(resolve);
+    });
   }
 
   /**
@@ -242,7 +249,7 @@ export class ServerConnectionDriver implements SocketHandlers {
     this.tunnelPending = null;
     const rest = session.takeRest();
     session.release();
-    this.timer.clear();
+    this.clearTimer();
     this.closedOnce = true;
     this.host.closed(this);
     this.tunnel = handlers;
@@ -258,9 +265,31 @@ export class ServerConnectionDriver implements SocketHandlers {
    * due, and the run after it arms the timer for the deadline then current.
    */
   private armTimer(deadline: number | null): void {
-    if (deadline === null || deadline >= this.armedFor) return;
+    if (deadline === null || (this.armedFor !== null && deadline >= this.armedFor)) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.armedFor = deadline;
-    this.timer.arm(deadline);
+    this.timer = setTimeout(onDriverTimer, Math.max(0, Math.ceil(deadline - now())), this);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.armedFor = null;
+  }
+
+  /** The timer fired (called by {@link onDriverTimer}): the session's deadline may be due. */
+  timerFired(): void {
+    this.timer = undefined;
+    this.armedFor = null;
+    this.session?.tick(now());
+    this.run();
+  }
+
+  private wakeWriters(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === null) return;
+    this.drainWaiters = null;
+    for (const w of waiters) w();
   }
 
   // --- internals -------------------------------------------------------------------
@@ -279,9 +308,10 @@ export class ServerConnectionDriver implements SocketHandlers {
     return this.blocked && this.reading === null && !this.closedOnce;
   }
 
-  private execute(actions: SocketAction[]): void {
+  private execute(actions: readonly SocketAction[]): void {
     const socket = this.socket as RawSocket;
-    for (const a of actions) {
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i] as SocketAction;
       switch (a.type) {
         case "write":
           this.unflushed = true;
@@ -306,8 +336,9 @@ export class ServerConnectionDriver implements SocketHandlers {
     }
   }
 
-  private deliver(events: SessionEvent[]): void {
-    for (const ev of events) {
+  private deliver(events: readonly SessionEvent[]): void {
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i] as SessionEvent;
       switch (ev.type) {
         case "request": {
           const ex = this.queue.add(
@@ -354,10 +385,9 @@ export class ServerConnectionDriver implements SocketHandlers {
       }
     }
   }
+}
 
-  private readonly onTimer = (t: number): void => {
-    this.armedFor = Number.POSITIVE_INFINITY;
-    this.session?.tick(t);
-    this.run();
-  };
+/** Every driver's timer runs this one function (no closure per connection). */
+function onDriverTimer(driver: ServerConnectionDriver): void {
+  driver.timerFired();
 }

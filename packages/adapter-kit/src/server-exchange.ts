@@ -5,10 +5,11 @@
  */
 import type { BodyFraming, Fields, RequestHead, ServerSession } from "@tether/core";
 import type { RawResponseWriter, RequestInfo } from "./api.ts";
-import { type FieldInit, StreamWriter, writeComplete, writeWeb } from "./response-writer.ts";
+import { type FieldInit, StreamWriter, writeComplete } from "./response-writer.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
 import type { SocketHandlers } from "./socket-layer.ts";
-import { concatBytes, toBytes } from "./web.ts";
+import { concatBytes, toBytes, toWebRequest } from "./web.ts";
+import { answerWeb } from "./web-answer.ts";
 
 /** Body bytes a request stream holds before reading from the socket pauses. */
 const BODY_HIGH_WATER = 64 * 1024;
@@ -59,6 +60,15 @@ export class ServerExchange {
     this.head = head;
     this.framing = framing;
     this.info = info;
+  }
+
+  /**
+   * The Web `Request` for this exchange (a lazy one, see lazy-request.ts):
+   * its abort signal is made only if the handler reads it (on Node 20 an
+   * AbortSignal costs about as much as the rest of a small exchange).
+   */
+  webRequest(fallbackHost: string): Request {
+    return toWebRequest(this.head, this.stream(), fallbackHost, () => this.signal);
   }
 
   get signal(): AbortSignal {
@@ -189,9 +199,12 @@ export class ServerExchange {
     });
   }
 
-  /** Answers with a Web `Response`. */
+  /**
+   * Answers with a Web `Response`: at once when its content is in memory,
+   * else by reading its body stream (see web-answer.ts).
+   */
   respondWeb(response: Response): void {
-    this.setAnswer((session) => writeWeb(this, session, response));
+    this.setAnswer((session) => answerWeb(this, session, response));
   }
 
   /**

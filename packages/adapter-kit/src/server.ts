@@ -15,8 +15,9 @@ import type {
   ServeOptions,
   TetherServer,
 } from "./api.ts";
-import { now } from "./clock.ts";
+import { wholeMs as now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
+import { encodeText } from "./response-writer.ts";
 import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
 import type { ServerExchange } from "./server-exchange.ts";
 import type { SocketHandlers, SocketLayer } from "./socket-layer.ts";
@@ -41,7 +42,6 @@ class Server implements TetherServer, DriverHost {
   private readonly options: ServeOptions;
   private readonly policy: ServerPolicy;
   private readonly drivers = new Set<ServerConnectionDriver>();
-  private readonly bySession = new Map<ServerSession, ServerConnectionDriver>();
   private readonly handle: (ex: ServerExchange) => void;
   private listener: { hostname: string; port: number; close(): Promise<void> } | null = null;
   private drainedWaiters: (() => void)[] = [];
@@ -91,8 +91,15 @@ class Server implements TetherServer, DriverHost {
     return this.listener?.port ?? 0;
   }
 
+  /**
+   * Where a client on this machine reaches the server. Bound to every
+   * interface (`0.0.0.0`, `::`), that is the loopback address of the same
+   * family: the unspecified address names no host to connect to
+   * (RFC 1122 §3.2.1.3, RFC 4291 §2.5.2). {@link hostname} keeps the
+   * address bound.
+   */
   get url(): string {
-    const h = this.hostname.includes(":") ? `[${this.hostname}]` : this.hostname;
+    const h = connectableHost(this.hostname);
     return `${this.options.tls !== undefined ? "https" : "http"}://${h}:${this.port}`;
   }
 
@@ -110,7 +117,7 @@ class Server implements TetherServer, DriverHost {
         return driver;
       },
     );
-    this.fallbackHost = `${this.hostname}:${this.port}`;
+    this.fallbackHost = `${connectableHost(this.hostname)}:${this.port}`;
   }
 
   on(listener: (event: ConnectionEvent) => void): () => void {
@@ -120,7 +127,9 @@ class Server implements TetherServer, DriverHost {
   async close(): Promise<void> {
     const listener = this.listener;
     const stopped = listener?.close();
-    for (const session of this.policy.shutdown(now())) this.bySession.get(session)?.run();
+    // Every session is told; each driver then carries out what its session wants now.
+    this.policy.shutdown(now());
+    for (const driver of [...this.drivers]) driver.run();
     if (this.drivers.size > 0) {
       await new Promise<void>((resolve) => this.drainedWaiters.push(resolve));
     }
@@ -129,10 +138,9 @@ class Server implements TetherServer, DriverHost {
 
   // --- DriverHost -----------------------------------------------------------------
 
-  admit(address: string, driver: ServerConnectionDriver): ServerSession | string {
+  admit(address: string, _driver: ServerConnectionDriver): ServerSession | string {
     const result = this.policy.accept(address, now());
     if (!result.accept) return result.reason;
-    this.bySession.set(result.session, driver);
     return result.session;
   }
 
@@ -142,7 +150,6 @@ class Server implements TetherServer, DriverHost {
 
   closed(driver: ServerConnectionDriver): void {
     this.drivers.delete(driver);
-    if (driver.current !== null) this.bySession.delete(driver.current);
     if (this.drivers.size === 0) for (const w of this.drainedWaiters.splice(0)) w();
   }
 
@@ -185,6 +192,15 @@ class Server implements TetherServer, DriverHost {
   }
 }
 
+/** A host for URLs to a server bound to `hostname` (IPv6 literals bracketed). */
+function connectableHost(hostname: string): string {
+  const bare =
+    hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
+  if (bare === "0.0.0.0") return "127.0.0.1";
+  if (bare === "::" || bare === "::0" || bare === "0:0:0:0:0:0:0:0") return "[::1]";
+  return bare.includes(":") ? `[${bare}]` : bare;
+}
+
 /**
  * What a low-level handler sees of an exchange: one small object per
  * request, its methods on the prototype, its signal made only when read.
@@ -217,7 +233,7 @@ class RawView implements RawExchange {
     fields?: Iterable<readonly [string, string]>,
     body?: Uint8Array | string,
   ): void {
-    this.ex.respond(status, fields, body);
+    this.ex.respond(status, fields, typeof body === "string" ? encodeText(body) : body);
   }
 
   stream(

@@ -4,11 +4,9 @@
  * framing, persistence, validity — was made by core.
  */
 import type { RequestHead } from "@tether/core";
+import { headersOf, LazyRequest, type SignalSource } from "./lazy-request.ts";
 
 const utf8 = new TextEncoder();
-
-/** Methods whose Web `Request` may not carry a body (Fetch Standard). */
-const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 
 /**
  * The URL a request addresses (RFC 9112 §3.3): the absolute-form target as
@@ -31,9 +29,7 @@ export function requestUrl(head: RequestHead, fallbackHost: string): string {
 
 /** Builds a Web `Headers` from field lines (names keep their case in `raw` only). */
 export function toHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return headers;
+  return headersOf(raw);
 }
 
 /**
@@ -50,24 +46,21 @@ export function fieldPairs(raw: readonly string[]): [string, string][] {
 /**
  * Builds the Web `Request` for a request head. `body` is `null` when the
  * request has none; a GET or HEAD body (allowed by HTTP, refused by the
- * Fetch Standard) is not exposed.
+ * Fetch Standard) is not exposed. `signal` may be a function that makes the
+ * signal: it is called only if the application reads `request.signal` (or
+ * anything else that needs the runtime's own `Request`).
+ *
+ * The result is a {@link LazyRequest} for the common methods: it answers
+ * `method`, `url` and `headers` from the head and builds the native
+ * `Request` only when the body, the signal or `clone()` is used.
  */
 export function toWebRequest(
   head: RequestHead,
   body: ReadableStream<Uint8Array> | null,
   fallbackHost: string,
-  signal?: AbortSignal,
+  signal?: SignalSource,
 ): Request {
-  const init: RequestInit & { duplex?: "half" } = {
-    method: head.method,
-    headers: fieldPairs(head.fields.raw),
-  };
-  if (signal !== undefined) init.signal = signal;
-  if (body !== null && !NO_BODY_METHODS.has(head.method)) {
-    init.body = body;
-    init.duplex = "half";
-  }
-  return new Request(requestUrl(head, fallbackHost), init);
+  return LazyRequest.of({ head, url: requestUrl(head, fallbackHost), body, signal });
 }
 
 /** A Web `Response` taken apart for core's serializer. */

@@ -2,8 +2,8 @@
  * The Bun socket layer over real loopback sockets: @tether/conformance's
  * socket-layer cases (the RawSocket contract, IPv4 and IPv6), then the Bun
  * behaviours the layer has to smooth over (partial writes through its
- * scratch buffer, `drain` without a pending write, `close` called
- * synchronously, reused read buffers, a throwing handler).
+ * scratch buffer, corked writes, `drain` without a pending write, `close` called
+ * synchronously, fresh read buffers, a throwing handler).
  * Every wait is for an event, bounded by the test timeout; nothing sleeps.
  */
 import { describe, expect, test } from "bun:test";
@@ -146,18 +146,101 @@ describe.each(["127.0.0.1", "::1"])("bunSocketLayer on %s", (host) => {
     }));
 });
 
-test("hands each read over as a plain Uint8Array, so adapter-kit's slice() is a real copy", () =>
+test("writes of one turn are corked but keep their order: small ones, a large one, small again, then FIN", () =>
   scoped(bunSocketLayer, async (scope) => {
+    const { client, server } = await scope.pair("127.0.0.1");
+    const socket = client.socket;
+    const large = pattern(100 * 1024);
+    expect(socket?.write([text("a"), text("b")])).toBe(true);
+    expect(socket?.write([text("c")])).toBe(true);
+    socket?.write([large]); // 16 KiB or more: sent at once, after "abc"
+    expect(socket?.write([text("z")])).toBe(true);
+    socket?.shutdownWrite(); // "z" leaves before the FIN
+    await server.saw("end");
+    const bytes = server.bytes();
+    expect(bytes.length).toBe(large.length + 4);
+    expect(new TextDecoder().decode(bytes.subarray(0, 3))).toBe("abc");
+    expect(bytes.subarray(3, 3 + large.length)).toEqual(large);
+    expect(bytes[bytes.length - 1]).toBe("z".charCodeAt(0));
+  }));
+
+test("close() right after small writes sends them before the FIN", () =>
+  scoped(bunSocketLayer, async (scope) => {
+    const { client, server } = await scope.pair("127.0.0.1");
+    client.socket?.write([text("last "), text("words")]);
+    client.socket?.close();
+    await server.saw("end");
+    expect(server.text()).toBe("last words");
+  }));
+
+test("Bun fact: each read comes in a fresh ArrayBuffer of its own, never written again", async () => {
+  // 200 reads, each of a byte of its own (the next is sent once the last has
+  // arrived, so each is a read of its own). Every buffer Bun handed over is
+  // kept: had Bun reused one, later reads would show in it.
+  const reads = 200;
+  const kept: Uint8Array[] = [];
+  let arrived: () => void = () => {};
+  const listener = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      binaryType: "uint8array",
+      data(_socket, bytes: Uint8Array) {
+        kept.push(bytes);
+        arrived();
+      },
+    },
+  });
+  const client = await Bun.connect({
+    hostname: "127.0.0.1",
+    port: listener.port,
+    socket: { data() {} },
+  });
+  try {
+    for (let i = 0; i < reads; i++) {
+      const received = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      expect(client.write(new Uint8Array(100).fill(i))).toBe(100);
+      await received;
+    }
+    const all = new Uint8Array(kept.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const bytes of kept) {
+      all.set(bytes, at);
+      at += bytes.length;
+    }
+    expect(all.length).toBe(reads * 100);
+    expect(all.every((byte, i) => byte === Math.floor(i / 100))).toBe(true);
+    expect(new Set(kept.map((b) => b.buffer)).size).toBe(kept.length);
+    for (const bytes of kept) {
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+      expect(bytes.byteOffset).toBe(0);
+      expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+    }
+  } finally {
+    client.end();
+    listener.stop(true);
+  }
+});
+
+test("hands reads over without copies, as buffers it never reuses (reusesReadBuffers: false)", () =>
+  scoped(bunSocketLayer, async (scope) => {
+    expect(bunSocketLayer.reusesReadBuffers).toBe(false);
     const { listener, accepted } = await scope.listen("127.0.0.1");
     const client = scope.connect("127.0.0.1", listener.port);
     await client.saw("open");
-    client.socket?.write([text("abc")]);
+    const words = ["alpha", "bravo", "charlie", "delta", "echo"];
+    let sent = 0;
+    for (const word of words) {
+      client.socket?.write([text(word)]);
+      sent += word.length;
+      const server = await acceptedAt(accepted, 0);
+      await server.until((s) => s.received === sent);
+    }
+    // The recorder kept the very buffers `data` got: all still intact.
     const server = await acceptedAt(accepted, 0);
-    await server.until((s) => s.received === 3);
-    const bytes = server.lastData as Uint8Array;
-    // A Node Buffer's slice() is a view; Uint8Array's is a copy.
-    expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
-    expect(bunSocketLayer.reusesReadBuffers).toBe(true);
+    expect(server.text()).toBe(words.join(""));
   }));
 
 test("a handler that throws resets the connection and is reported with close(error)", () =>

@@ -157,7 +157,7 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
       ),
   },
   {
-    name: "RFC 9112 §8: a reset inside a Content-Length body is TRUNCATED_BODY with expected/received, not retried",
+    name: "RFC 9112 §8: a reset inside a Content-Length body is fetch()'s typed TRUNCATED_BODY with expected/received, not retried",
     run: (t) => {
       const s = scenario(
         TRUNCATION_SCENARIOS,
@@ -165,7 +165,9 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
       );
       return withScenarioServer(s, (server) =>
         withClient(t, {}, async (c) => {
-          const error = await rejection(c.request({ url: `${server.url}/a?size=100` }));
+          const res = await c.fetch(`${server.url}/a?size=100`);
+          assert.equal(res.status, 200);
+          const error = await rejection(res.arrayBuffer());
           assert.equal(error.code, "TRUNCATED_BODY");
           assert.equal(error.expected, 100);
           const head = serveResponse(
@@ -185,6 +187,25 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
           assert.equal(error.received, 150 - (head + 4));
           assert.equal(error.attempts.count, 1);
           assert.equal(server.connections, 1);
+        }),
+      );
+    },
+  },
+  {
+    name: "RFC 9112 §8, §9.3.2: the same cut under request(), which shows nothing before the end, is retried (truncated-body) and complete",
+    run: (t) => {
+      const s = scenario(
+        TRUNCATION_SCENARIOS,
+        "truncation: a reset in the middle of a Content-Length",
+      );
+      return withScenarioServer(s, (server) =>
+        withClient(t, {}, async (c) => {
+          const events = record(c);
+          const a = await c.request({ url: `${server.url}/a?size=100` });
+          assert.equal(fromLatin1(a.body), bodyFor("GET", "/a?size=100"));
+          assert.equal(a.attempts, 2);
+          assert.deepEqual(retryReasons(events), ["truncated-body"]);
+          assert.deepEqual(server.received, ["GET /a?size=100", "GET /a?size=100"]);
         }),
       );
     },
@@ -226,7 +247,7 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
     },
   },
   {
-    name: "RFC 9112 §7.1: a reset inside a chunked body is TRUNCATED_BODY — request() rejects, fetch()'s body stream errors",
+    name: "RFC 9112 §7.1: a reset inside every chunked body — request() retries then fails RETRIES_EXHAUSTED (TRUNCATED_BODY), fetch()'s body stream errors TRUNCATED_BODY",
     run: (t) => {
       const script: ServerScript = {
         otherwise: {
@@ -239,15 +260,21 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
       };
       return withScript(script, [], (server) =>
         withClient(t, {}, async (c) => {
-          const error = await rejection(c.request({ url: `${server.url}/a` }));
+          // request() tries again (truncated-body) until its attempts run out.
+          const whole = await rejection(c.request({ url: `${server.url}/a` }));
+          assert.equal(whole.code, "RETRIES_EXHAUSTED");
+          assert.deepEqual(whole.attempts.retries, ["truncated-body", "truncated-body"]);
+          const error = whole.cause as typeof whole;
           assert.equal(error.code, "TRUNCATED_BODY");
           assert.equal(error.received, 5);
           assert.equal(error.expected, undefined);
+          // fetch() handed the head over: its body stream errors, no retry.
           const res = await c.fetch(`${server.url}/b`);
           assert.equal(res.status, 200);
           const streamed = await rejection(res.arrayBuffer());
           assert.equal(streamed.code, "TRUNCATED_BODY");
-          assert.equal(server.connections, 2);
+          assert.equal(streamed.attempts.count, 1);
+          assert.equal(server.connections, 4);
         }),
       );
     },
@@ -281,7 +308,8 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
       const s = scenario(TRUNCATION_SCENARIOS, "truncation: a server that lies in Content-Length");
       return withScenarioServer(s, (server) =>
         withClient(t, {}, async (c) => {
-          const error = await rejection(c.request({ url: `${server.url}/a` }));
+          const res = await c.fetch(`${server.url}/a`);
+          const error = await rejection(res.arrayBuffer());
           assert.equal(error.code, "TRUNCATED_BODY");
           assert.equal(error.expected, 5000);
           assert.equal(error.received, 9);

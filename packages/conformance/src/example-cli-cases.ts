@@ -92,8 +92,6 @@ async function startProxy(
 export const exampleCliCases: ConformanceCase<ExampleApp>[] = [
   {
     name: "TLS: serve --tls-cert/--tls-key serves https; get --ca fetches it, directly and through proxy's CONNECT tunnel",
-    runtimes: ["node", "bun"],
-    why: "the Deno socket layer has no TLS yet",
     run: async (app) => {
       const certs = makeTestCertificates();
       const s = await startExample(app, [

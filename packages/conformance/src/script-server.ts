@@ -30,8 +30,15 @@
  * close synchronously, right after it happened, so a test can send a
  * request in the very turn of the event loop in which the server closed,
  * before the client can have read the FIN: the race, made deterministic.
+ *
+ * With `tls`, the same server speaks TLS (`https://`): each accepted TCP
+ * connection is wrapped in a server-side `tls.TLSSocket` and played once
+ * its handshake is done; octets and faults apply to the decrypted stream,
+ * a `fin` closes (FIN, no close_notify) and a `reset` resets the TCP
+ * connection under the TLS one.
  */
 import net from "node:net";
+import tls from "node:tls";
 import {
   type ConnectionScript,
   connectionScript,
@@ -51,6 +58,8 @@ export interface ScriptServerOptions {
   readonly faults?: readonly Fault[];
   /** Interface to bind. Default "127.0.0.1". */
   readonly hostname?: string;
+  /** Speak TLS with this identity (PEM); the URL is then `https://`. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** How the server ended a connection. */
@@ -76,12 +85,14 @@ export class ScriptServer {
   private readonly closeListeners = new Set<CloseListener>();
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
   private portNumber = 0;
+  private readonly secure: tls.SecureContext | null;
 
   private constructor(script: ServerScript, options: ScriptServerOptions) {
     this.script = script;
     this.faults = options.faults ?? [];
     this.hostname = options.hostname ?? "127.0.0.1";
-    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.secure = options.tls === undefined ? null : tls.createSecureContext(options.tls);
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.wrap(socket));
   }
 
   /** Starts a server on a free port. */
@@ -108,9 +119,9 @@ export class ScriptServer {
     return this.portNumber;
   }
 
-  /** `http://hostname:port` */
+  /** `http://hostname:port` (`https://` with `tls`) */
   get url(): string {
-    return `http://${this.hostname}:${this.portNumber}`;
+    return `${this.secure === null ? "http" : "https"}://${this.hostname}:${this.portNumber}`;
   }
 
   /** `METHOD target` of every request read, in order of arrival. */
@@ -132,21 +143,38 @@ export class ScriptServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private accept(socket: net.Socket): void {
+  /** Plain TCP is played at once; with `tls`, once the handshake is done (see the module comment). */
+  private wrap(raw: net.Socket): void {
+    raw.setNoDelay(true);
+    raw.on("error", () => {});
+    if (this.secure === null) {
+      this.accept(raw, raw);
+      return;
+    }
+    const socket = new tls.TLSSocket(raw, {
+      isServer: true,
+      secureContext: this.secure,
+      ALPNProtocols: ["http/1.1"],
+    });
+    socket.on("error", () => raw.destroy());
+    socket.once("secure", () => this.accept(socket, raw));
+  }
+
+  /** `raw` is the TCP connection under `socket` (the same socket without TLS). */
+  private accept(socket: net.Socket, raw: net.Socket): void {
     const index = this.connections++;
     this.open++;
     this.maxOpen = Math.max(this.maxOpen, this.open);
-    socket.setNoDelay(true);
     // Resets from the client (or ours) end in `close`; nothing to report.
     socket.on("error", () => {});
     const script = connectionScript(this.script, index);
     const refused = this.faults.some((f) => f.kind === "refuse" && f.connection === index);
     if (refused || "refuse" in script) {
       socket.on("close", () => this.open--);
-      resetAndDestroy(socket);
+      resetAndDestroy(raw);
       return;
     }
-    const wire = new Wire(socket, index, this.faults, (kind) => {
+    const wire = new Wire(socket, raw, index, this.faults, (kind) => {
       for (const l of [...this.closeListeners]) l(index, kind);
     });
     this.wires.add(wire);
@@ -195,6 +223,8 @@ class Wire {
 
   constructor(
     private readonly socket: net.Socket,
+    /** The TCP connection under `socket` (itself without TLS): resets go there. */
+    private readonly raw: net.Socket,
     private readonly index: number,
     private readonly faults: readonly Fault[],
     private readonly closed: (kind: ServerCloseKind) => void,
@@ -238,7 +268,7 @@ class Wire {
     this.schedule(() => {
       const act = (): void => {
         if (this.socket.destroyed) return;
-        if (kind === "reset") resetAndDestroy(this.socket);
+        if (kind === "reset") resetAndDestroy(this.raw);
         else this.socket.destroy();
         this.closed(kind);
       };

@@ -252,8 +252,6 @@ export const socketLayerCases: ConformanceCase<SocketLayer>[] = [
   },
   {
     name: "reports a refused TLS connect as close(error) without open — a transport error, not a TlsFailure",
-    runtimes: ["node", "bun"],
-    why: "the Deno layer has no TLS connect yet; deno's own test covers its refusal",
     run: (layer) =>
       scoped(layer, async (scope) => {
         const client = scope.recorder();

@@ -1,13 +1,22 @@
 /**
  * The outbox of one socket's {@link SocketAction}s, in order, with adjacent
  * writes merged into one (a single vectored write for the adapter).
+ *
+ * It runs for every response, so it allocates only what it hands out: one
+ * write action per run of adjacent writes, whose buffer list grows in place
+ * until the adapter takes it.
  */
 import type { SocketAction, SocketId } from "./socket-actions.ts";
+
+/** The empty queue, shared (frozen: nobody may add to it). */
+const NONE: SocketAction[] = Object.freeze([]) as unknown as SocketAction[];
 
 /** Actions waiting for the adapter. See the module comment. */
 export class ActionQueue {
   private readonly socket: SocketId;
-  private queue: SocketAction[] = [];
+  private queue: SocketAction[] = NONE;
+  /** The buffers of the last queued action when it is a write (appended to in place). */
+  private open: Uint8Array[] | null = null;
 
   constructor(socket: SocketId) {
     this.socket = socket;
@@ -15,32 +24,61 @@ export class ActionQueue {
 
   /** Queues writing `data` (empty buffers dropped); false when nothing is left to write. */
   write(data: readonly Uint8Array[]): boolean {
-    const buffers = data.filter((b) => b.length > 0);
-    if (buffers.length === 0) return false;
-    const q = this.queue;
-    const last = q[q.length - 1];
-    if (last?.type === "write") {
-      q[q.length - 1] = { type: "write", socket: this.socket, data: [...last.data, ...buffers] };
-    } else {
-      q.push({ type: "write", socket: this.socket, data: buffers });
+    let any = false;
+    for (let i = 0; i < data.length; i++) any = this.writeOne(data[i] as Uint8Array) || any;
+    return any;
+  }
+
+  /** Queues writing one buffer (dropped when empty); false when it is empty. */
+  writeOne(bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return false;
+    const open = this.open;
+    if (open !== null) open.push(bytes);
+    else {
+      const data = [bytes];
+      this.open = data;
+      this.add({ type: "write", socket: this.socket, data });
     }
     return true;
   }
 
+  /** Queues writing two buffers (a head and its body), listed in one array made to size. */
+  writePair(first: Uint8Array, second: Uint8Array): void {
+    if (first.length === 0 || second.length === 0 || this.open !== null) {
+      this.writeOne(first);
+      this.writeOne(second);
+      return;
+    }
+    const data = [first, second];
+    this.open = data;
+    this.add({ type: "write", socket: this.socket, data });
+  }
+
   /** Queues actions produced elsewhere (e.g. by a {@link GracefulClose}). */
   push(actions: readonly SocketAction[]): void {
-    for (const a of actions) this.queue.push(a);
+    for (let i = 0; i < actions.length; i++) {
+      this.open = null;
+      this.add(actions[i] as SocketAction);
+    }
   }
 
   /** Queues `pause-read` or `resume-read`. */
   reading(paused: boolean): void {
-    this.queue.push({ type: paused ? "pause-read" : "resume-read", socket: this.socket });
+    this.open = null;
+    this.add({ type: paused ? "pause-read" : "resume-read", socket: this.socket });
   }
 
-  /** Everything queued, oldest first; the queue is empty afterwards. */
-  take(): SocketAction[] {
+  /** Everything queued, oldest first; the queue is empty afterwards. Read-only. */
+  take(): readonly SocketAction[] {
     const out = this.queue;
-    this.queue = [];
+    if (out.length === 0) return out;
+    this.queue = NONE;
+    this.open = null;
     return out;
+  }
+
+  private add(action: SocketAction): void {
+    if (this.queue === NONE) this.queue = [action];
+    else this.queue.push(action);
   }
 }

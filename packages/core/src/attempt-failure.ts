@@ -22,6 +22,8 @@
  * body received … is less than the value given by Content-Length", and a
  * chunked message is incomplete without its last chunk; a close-delimited
  * body (§6.3 item 8) is complete only on a clean close, so a reset cuts it.
+ * For a buffered request (`PoolRequest.buffered`) the retry rules first try
+ * again (retry.ts row 8); `TRUNCATED_BODY` comes when they do not.
  */
 import type { ProtocolError } from "./errors.ts";
 import type { PoolEntry } from "./pool-request.ts";
@@ -36,7 +38,9 @@ export function attemptFailure(entry: PoolEntry, cause: FailureCause): AttemptFa
     written: entry.conn !== null,
     reused: entry.reused,
     responseBytes: entry.responseBytes,
-    responseDelivered: entry.delivered,
+    // A buffered caller shows the application nothing before the end.
+    responseDelivered: entry.delivered && !entry.buffered,
+    headReceived: entry.headDelivered,
   };
 }
 

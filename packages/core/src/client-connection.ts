@@ -12,8 +12,13 @@ import { ConnectionBase } from "./connection-base.ts";
 import type { ClientEvent, ConnectionOptions, ExchangeStatus } from "./connection-events.ts";
 import { ProtocolError, UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
-import { type KeepAliveHint, messageAllowsPersistence, parseKeepAlive } from "./keep-alive.ts";
-import type { HttpVersion } from "./message.ts";
+import {
+  type CloseReason,
+  type KeepAliveHint,
+  messageAllowsPersistence,
+  parseKeepAlive,
+} from "./keep-alive.ts";
+import type { BodyFraming, HttpVersion } from "./message.ts";
 import { chooseFraming } from "./outgoing-framing.ts";
 import { type OutgoingRequestHead, serializeRequestHead } from "./serializer.ts";
 
@@ -35,6 +40,59 @@ export interface RequestOptions {
   readonly bodyLength?: number | null;
 }
 
+/**
+ * A request head checked, framed and serialized once, ready to be written
+ * on any connection of the same kind (direct or to a proxy): see
+ * {@link prepareRequest} and {@link ClientConnection.sendPrepared}.
+ */
+export interface PreparedRequest {
+  readonly method: string;
+  readonly version: HttpVersion;
+  readonly framing: BodyFraming;
+  /** Why no message may follow this request on its connection (its own `Connection: close` …), or `null`. */
+  readonly closeReason: CloseReason | null;
+  /** The head's octets. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Prepares a request head: its framing (RFC 9112 §6), `Connection:
+ * keep-alive` for an HTTP/1.0 request that does not say otherwise (RFC 9112
+ * §9.3), whether the connection persists after it, and its octets. `proxy`:
+ * the connection goes to a proxy (an HTTP/1.0 keep-alive does not hold
+ * there, RFC 9112 §9.3 item 3). Throws a {@link UsageError} for a head the
+ * serializer refuses. `head.fields` is used as is (not copied) when it is a
+ * {@link Fields}, and may be appended to.
+ */
+export function prepareRequest(
+  head: OutgoingRequestHead,
+  options: RequestOptions,
+  proxy: boolean,
+): PreparedRequest {
+  const version = head.version ?? "1.1";
+  const framing = chooseFraming({
+    kind: "request",
+    version,
+    method: head.method,
+    bodyLength: options.bodyLength,
+  });
+  const given = head.fields ?? [];
+  const fields = given instanceof Fields ? given : Fields.from(given);
+  if (version === "1.0") {
+    const tokens = fields.tokens("connection");
+    if (!tokens.includes("close") && !tokens.includes("keep-alive")) {
+      fields.append("Connection", "keep-alive");
+    }
+  }
+  const own = messageAllowsPersistence({ version, fields, framing }, { kind: "request", proxy });
+  // Properties written out, not spread: spreading a head costs microseconds per request on V8.
+  const bytes = serializeRequestHead(
+    { method: head.method, target: head.target, version, fields },
+    framing,
+  );
+  return { method: head.method, version, framing, closeReason: own.reason, bytes };
+}
+
 /** The client side of a connection. See the module comment. */
 export class ClientConnection extends ConnectionBase {
   private readonly proxy: boolean;
@@ -46,6 +104,8 @@ export class ClientConnection extends ConnectionBase {
   private peerClosedReported = false;
   private nextId = 1;
   private completed = 0;
+  private responseClose: CloseReason | null = null;
+  private responseHint: KeepAliveHint | null = null;
 
   constructor(options: Omit<ConnectionOptions, "role"> = {}) {
     super({ ...options, role: "client" }, "response");
@@ -86,44 +146,46 @@ export class ClientConnection extends ConnectionBase {
     head: OutgoingRequestHead,
     options: RequestOptions = {},
   ): { id: number; bytes: Uint8Array } {
-    if (this.state !== "open") {
-      throw new UsageError("INVALID_STATE", `connection is ${this.state}: no new request`);
-    }
-    this.assertCanStartMessage("a request");
-    const version = head.version ?? "1.1";
-    const framing = chooseFraming({
-      kind: "request",
-      version,
-      method: head.method,
-      bodyLength: options.bodyLength,
-    });
+    this.assertCanRequest();
     const fields = Fields.from(head.fields ?? []);
-    const tokens = fields.tokens("connection");
-    if (version === "1.0" && !tokens.includes("close") && !tokens.includes("keep-alive")) {
-      fields.append("Connection", "keep-alive");
-    }
-    const own = messageAllowsPersistence(
-      { version, fields, framing },
-      { kind: "request", proxy: this.proxy },
-    );
-    // Properties written out, not spread: spreading a head costs microseconds per request on V8.
-    const bytes = serializeRequestHead(
-      { method: head.method, target: head.target, version, fields },
-      framing,
-    );
+    return this.sendPrepared(prepareRequest({ ...head, fields }, options, this.proxy));
+  }
+
+  /**
+   * Starts a request prepared by {@link prepareRequest} (for a connection of
+   * this kind: direct or to a proxy) and returns its head's bytes, as
+   * {@link request} does.
+   */
+  sendPrepared(prepared: PreparedRequest): { id: number; bytes: Uint8Array } {
+    this.assertCanRequest();
     const ex: ClientExchange = {
       id: this.nextId++,
-      method: head.method,
-      version,
+      method: prepared.method,
+      version: prepared.version,
       requestComplete: false,
       responseStarted: false,
     };
     this.inFlight.push(ex);
     this.writing = ex;
-    this.parser.expectResponse(head.method);
-    if (own.reason !== null) this.endPersistence(own.reason);
-    this.startOutgoing(framing, own.reason !== null);
-    return { id: ex.id, bytes };
+    this.parser.expectResponse(prepared.method);
+    const reason = prepared.closeReason;
+    if (reason !== null) this.endPersistence(reason);
+    this.startOutgoing(prepared.framing, reason !== null);
+    return { id: ex.id, bytes: prepared.bytes };
+  }
+
+  /**
+   * What the last final response said about persistence: the reason it
+   * ended it (RFC 9112 §9.3, §9.6), or `null` when it allowed another
+   * request.
+   */
+  get lastResponseClose(): CloseReason | null {
+    return this.responseClose;
+  }
+
+  /** The `Keep-Alive` hint of the last final response, `null` when it had none. */
+  get lastResponseHint(): KeepAliveHint | null {
+    return this.responseHint;
   }
 
   /** The next event, or `null` when more bytes are needed. */
@@ -149,8 +211,10 @@ export class ClientConnection extends ConnectionBase {
           { version: head.version, fields: head.fields, framing: ev.framing },
           { kind: "response", requestVersion: ex.version },
         );
+        this.responseClose = persistence.reason;
         if (persistence.reason !== null) this.endPersistence(persistence.reason);
         const hint = parseKeepAlive(head.fields.get("keep-alive"));
+        this.responseHint = hint;
         if (hint !== null) this.hint = hint;
         return { type: "response", id: ex.id, head, framing: ev.framing };
       }
@@ -189,6 +253,13 @@ export class ClientConnection extends ConnectionBase {
   }
 
   // --- internals -------------------------------------------------------------
+
+  private assertCanRequest(): void {
+    if (this.state !== "open") {
+      throw new UsageError("INVALID_STATE", `connection is ${this.state}: no new request`);
+    }
+    this.assertCanStartMessage("a request");
+  }
 
   private fail(error: ProtocolError): ClientEvent {
     const failed = this.outstanding();

@@ -18,7 +18,7 @@
  * these calls, after every input already received has been applied, so a
  * close, reset or stray byte that arrived while the connection was idle
  * retires it before anything is written on it (RFC 9112 §9.3.1). A close
- * that crosses our write is the stale-connection race; retry.ts row 6
+ * that crosses our write is the stale-connection race; retry.ts row 7
  * covers it.
  *
  * Sockets: the pool sends exactly one `close` for every socket it asked to
@@ -75,7 +75,7 @@ export class ClientPool {
   request(req: PoolRequest, now: number): number {
     if (this.closed) throw new UsageError("INVALID_STATE", "the pool is closed");
     this.s.at(now);
-    const e = prepareEntry(this.nextId, req, this.s.opt.proxy, this.s.opt.http10);
+    const e = prepareEntry(this.nextId, req, this.s.opt.proxy, this.s.opt.http10, this.s.heads);
     this.nextId++;
     this.s.live.set(e.id, e);
     this.s.originOf(e.route).enqueue(e);
@@ -253,10 +253,12 @@ export class ClientPool {
   /** The earliest time `tick` has something to do, or `null`. */
   nextDeadline(): number | null {
     let t = Number.POSITIVE_INFINITY;
+    // Without a headers timeout no request has a headers deadline.
+    const heads = this.s.opt.headersTimeoutMs !== Number.POSITIVE_INFINITY;
     for (const conn of this.s.sockets.values()) {
       if (conn.establishing) t = Math.min(t, conn.connectDeadline);
       else if (conn.idle) t = Math.min(t, conn.idleDeadline);
-      for (const e of conn.inFlight) if (!e.settled) t = Math.min(t, e.headersDeadline);
+      if (heads) for (const e of conn.inFlight) if (!e.settled) t = Math.min(t, e.headersDeadline);
     }
     for (const origin of this.s.origins.values()) {
       for (const e of origin.queue) if (e.readyAt > this.s.now) t = Math.min(t, e.readyAt);

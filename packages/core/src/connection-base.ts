@@ -19,10 +19,15 @@ import type { CloseReason } from "./keep-alive.ts";
 import type { BodyFraming } from "./message.ts";
 import type { OutgoingFields } from "./outgoing-fields.ts";
 import { MessageParser } from "./parser.ts";
+import type { ParserPool } from "./parser-pool.ts";
 
 /** State and plumbing common to {@link ClientConnection} and {@link ServerConnection}. */
 export abstract class ConnectionBase {
-  protected readonly parser: MessageParser;
+  /** The parser of the peer's messages; `null` while given back to the pool (idle). */
+  private current: MessageParser | null;
+  private readonly pool: ParserPool | null;
+  /** The last event read ended a message, and nothing was received since. */
+  private atBoundary = false;
   private connectionState: ConnectionState = "open";
   private writer: WriterState = "idle";
   private encoder: BodyEncoder | null = null;
@@ -32,14 +37,57 @@ export abstract class ConnectionBase {
   private peerEnded = false;
 
   constructor(options: ConnectionOptions, kind: "request" | "response") {
-    this.parser = new MessageParser({
-      kind,
-      ...(options.limits !== undefined ? { limits: options.limits } : {}),
-      ...(options.lenientLineEndings !== undefined
-        ? { lenientLineEndings: options.lenientLineEndings }
-        : {}),
-      ...(options.decodeLatin1 !== undefined ? { decodeLatin1: options.decodeLatin1 } : {}),
-    });
+    const pool = options.parserPool;
+    this.pool = pool ?? null;
+    // With a pool the parser is taken when the first byte arrives.
+    this.current =
+      pool !== undefined
+        ? null
+        : new MessageParser({
+            kind,
+            ...(options.limits !== undefined ? { limits: options.limits } : {}),
+            ...(options.lenientLineEndings !== undefined
+              ? { lenientLineEndings: options.lenientLineEndings }
+              : {}),
+            ...(options.decodeLatin1 !== undefined ? { decodeLatin1: options.decodeLatin1 } : {}),
+          });
+  }
+
+  /** The parser, taken from the pool if the connection had given it back. */
+  protected get parser(): MessageParser {
+    let p = this.current;
+    if (p === null) {
+      p = (this.pool as ParserPool).take();
+      this.current = p;
+    }
+    return p;
+  }
+
+  /** The connection holds a parser (it has not given it back to the pool). */
+  protected get holdsParser(): boolean {
+    return this.current !== null;
+  }
+
+  /** The parser's state, without taking a parser for an idle connection. */
+  protected get parserState(): MessageParser["state"] {
+    return this.current === null ? "idle" : this.current.state;
+  }
+
+  /**
+   * Gives the parser back to the pool when the connection is idle between
+   * messages: the last message was read to its end and nothing more is held.
+   */
+  protected releaseParser(): void {
+    const p = this.current;
+    if (p === null || this.pool === null || !this.atBoundary) return;
+    if (p.state !== "idle" || p.buffered !== 0) return;
+    this.current = null;
+    this.pool.give(p);
+  }
+
+  /** Records whether the event just read ended a message (see {@link releaseParser}). */
+  protected markBoundary(ended: boolean): void {
+    this.atBoundary = ended;
   }
 
   /** Where the connection is (see the table in connection-state.ts). */
@@ -64,12 +112,13 @@ export abstract class ConnectionBase {
 
   /** Bytes received but not yet turned into events. */
   get buffered(): number {
-    return this.parser.buffered;
+    return this.current === null ? 0 : this.current.buffered;
   }
 
   /** Hands received bytes to the connection; read the results with `nextEvent()`. */
   receive(bytes: Uint8Array): void {
-    if (this.peerEnded || this.parser.state === "switched") return;
+    if (this.peerEnded || bytes.length === 0 || this.parserState === "switched") return;
+    this.atBoundary = false;
     this.parser.feed(bytes);
   }
 
@@ -77,7 +126,8 @@ export abstract class ConnectionBase {
   receiveEnd(): void {
     if (this.peerEnded) return;
     this.peerEnded = true;
-    if (this.parser.state !== "switched") this.parser.end();
+    this.atBoundary = false;
+    if (this.parserState !== "switched") this.parser.end();
   }
 
   /**

@@ -12,6 +12,7 @@ import type { KeepAliveHint } from "./keep-alive.ts";
 import type { Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "./message.ts";
+import type { ParserPool } from "./parser-pool.ts";
 
 /** Which end of the connection we are. */
 export type Role = "client" | "server";
@@ -25,6 +26,13 @@ export interface ConnectionOptions {
   readonly lenientLineEndings?: boolean;
   /** A native latin1 decoder for the parser (see `ParserOptions.decodeLatin1`). */
   readonly decodeLatin1?: Latin1Decoder;
+  /**
+   * Take the parser from this pool, and give it back whenever the
+   * connection is idle between messages (see parser-pool.ts). Its parsers
+   * are made with their own options: `limits`, `lenientLineEndings` and
+   * `decodeLatin1` above are then not used. Default: one parser of our own.
+   */
+  readonly parserPool?: ParserPool;
   /**
    * Server: requests read ahead of the response being written (pipelining,
    * RFC 9112 §9.3.2). Reading pauses — {@link Connection.nextEvent} returns

@@ -67,6 +67,9 @@ export function errorAnswerIsDue(conn: ServerConnection, id: number): boolean {
 export function answerProtocolError(conn: ServerConnection, status: number): Uint8Array[] {
   const r = errorResponse(status);
   const head = conn.respond({ status: r.status, fields: r.fields }, { bodyLength: r.body.length });
+  // RFC 9112 §6.3 item 1: the answer to a HEAD request (whose body broke
+  // the protocol) is its head alone.
+  if (conn.writerState !== "body") return [head];
   return [head, ...conn.sendData(r.body), ...conn.sendEnd()];
 }
 

@@ -21,8 +21,26 @@ import { HeadFacts } from "./head-facts.ts";
 
 // Module-local copies: V8 reads imported bindings through their module cell
 // at every use, but folds a module's own constants (see chars.ts).
-const { CR, LF, SP, HTAB, COLON, TCHAR } = chars;
+const { LF, TCHAR } = chars;
 const { FIELD_CONTENT_LENGTH, fieldKind } = fieldLine;
+
+/** How far {@link lineFeedAfter} looks back from a window's end before searching forward. */
+const LF_WINDOW = 512;
+
+/**
+ * The offset of an LF at or after `s` in `b[…end)`, or -1 when there is
+ * none: the last octet when it is LF (a read that ends with a complete
+ * line), else the last LF within a window after `s`, else the first LF
+ * after `s`. Each costs at most one native search.
+ */
+function lineFeedAfter(b: Uint8Array, s: number, end: number): number {
+  const last = end - 1;
+  if (s > last) return -1;
+  if (b[last] === LF) return last;
+  if (s === last) return -1;
+  const lf = b.lastIndexOf(LF, Math.min(last, s + LF_WINDOW));
+  return lf >= s ? lf : b.indexOf(LF, s);
+}
 
 /** The field lines of one head, as offsets relative to the head's first octet. */
 export class FieldSection {
@@ -122,16 +140,32 @@ export class FieldSection {
     let n = 0;
     let kind = this.lastKind;
     let nonAscii = false;
+    // Every loop below stops at CR and LF, so none runs past `stop`, an LF at
+    // or after the line being read: the octet loops need no bounds checks.
+    // In these loops octets are number literals (SP 0x20, HTAB 0x09, CR 0x0d,
+    // LF 0x0a, ":" 0x3a) and offsets advance by `(i + k) | 0` (no overflow
+    // check): see "Performance note" in chars.ts.
+    let stop = -1;
     for (;;) {
+      if (s > stop) {
+        stop = lineFeedAfter(b, s, end);
+        if (stop < 0) break;
+      }
       // field-name = token, then ":" (RFC 9110 §5.1; no whitespace before the colon, RFC 9112 §5.1)
+      // Letters and "-" (most names) by arithmetic, the other tchar by the table.
       let i = s;
-      while (i < end && tchar[b[i]!] === 1) i++;
-      if (i === s || i >= end || b[i] !== COLON) break;
-      const nameEnd = i++;
-      while (i < end) {
+      for (;;) {
+        const c = b[i]!;
+        if (((c | 0x20) - 0x61) >>> 0 < 26 || c === 0x2d || tchar[c] === 1) i = (i + 1) | 0;
+        else break;
+      }
+      if (i === s || b[i] !== 0x3a) break;
+      const nameEnd = i;
+      i = (i + 1) | 0;
+      for (;;) {
         const c = b[i];
-        if (c !== SP && c !== HTAB) break;
-        i++;
+        if (c !== 0x20 && c !== 0x09) break;
+        i = (i + 1) | 0;
       }
       const vs = i;
       // field-value: SP and VCHAR (%x20-7E), the common octets, by one
@@ -139,29 +173,27 @@ export class FieldSection {
       // obs-text (%x80-FF) one at a time.
       for (;;) {
         while (
-          i + 3 < end &&
-          (b[i]! - SP) >>> 0 < 0x5f &&
-          (b[i + 1]! - SP) >>> 0 < 0x5f &&
-          (b[i + 2]! - SP) >>> 0 < 0x5f &&
-          (b[i + 3]! - SP) >>> 0 < 0x5f
+          (b[i]! - 0x20) >>> 0 < 0x5f &&
+          (b[i + 1]! - 0x20) >>> 0 < 0x5f &&
+          (b[i + 2]! - 0x20) >>> 0 < 0x5f &&
+          (b[i + 3]! - 0x20) >>> 0 < 0x5f
         ) {
-          i += 4;
+          i = (i + 4) | 0;
         }
-        while (i < end && (b[i]! - SP) >>> 0 < 0x5f) i++;
-        if (i >= end) break;
+        while ((b[i]! - 0x20) >>> 0 < 0x5f) i = (i + 1) | 0;
         const c = b[i]!;
-        if (c === HTAB) i++;
+        if (c === 0x09) i = (i + 1) | 0;
         else if (c >= 0x80) {
           nonAscii = true;
-          i++;
+          i = (i + 1) | 0;
         } else break;
       }
-      if (i + 1 >= end || b[i] !== CR || b[i + 1] !== LF) break;
+      if (i >= stop || b[i] !== 0x0d || b[i + 1] !== 0x0a) break;
       if (i - s > maxLine || i + 2 > sectionEnd || n === room) break;
       let ve = i;
       while (ve > vs) {
         const c = b[ve - 1];
-        if (c !== SP && c !== HTAB) break;
+        if (c !== 0x20 && c !== 0x09) break;
         ve--;
       }
       recs[r] = s - base;

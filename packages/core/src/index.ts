@@ -1,6 +1,11 @@
 export const VERSION = "0.0.0";
 export { type BodyEncoder, createBodyEncoder } from "./body-encoder.ts";
-export { ClientConnection, type RequestOptions } from "./client-connection.ts";
+export {
+  ClientConnection,
+  type PreparedRequest,
+  prepareRequest,
+  type RequestOptions,
+} from "./client-connection.ts";
 export { ClientPool } from "./client-pool.ts";
 export type {
   ClientEvent,

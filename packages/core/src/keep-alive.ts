@@ -21,8 +21,9 @@
  * only final responses.
  */
 import { UsageError } from "./errors.ts";
-import type { Fields } from "./fields.ts";
+import { Fields } from "./fields.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
+import type { FieldScan } from "./outgoing-fields.ts";
 
 /**
  * Why a connection is not, or no longer, reused. The connection layer
@@ -266,4 +267,22 @@ export function clientIdleDeadline(input: IdleDeadlineInput): number {
     if (serverIdle < idle) idle = serverIdle;
   }
   return idle > 0 ? now + idle : now;
+}
+
+/** No field that persistence depends on (shared, only ever read). */
+const NO_FIELDS = new Fields();
+
+/**
+ * The fields of an outgoing message that persistence depends on (RFC 9112
+ * §9.3: Connection; §6.1: Transfer-Encoding with Content-Length), for
+ * {@link messageAllowsPersistence}, from the scan the serializer makes of
+ * them (outgoing-fields.ts): usually none, and nothing is copied.
+ */
+export function persistenceFieldsOf(scan: FieldScan): Fields {
+  if (scan.connection === undefined && scan.transferEncoding === undefined) return NO_FIELDS;
+  const raw: string[] = [];
+  if (scan.connection !== undefined) raw.push("Connection", scan.connection);
+  if (scan.transferEncoding !== undefined) raw.push("Transfer-Encoding", scan.transferEncoding);
+  if (scan.contentLength !== undefined) raw.push("Content-Length", scan.contentLength);
+  return new Fields(raw);
 }

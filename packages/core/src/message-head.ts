@@ -41,7 +41,7 @@ export function requestEvent(reader: HeadReader): HeadEvent | ProtocolError {
   return {
     type: "request",
     head: {
-      method: text.slice(0, line.methodEnd),
+      method: line.knownMethod ?? text.slice(0, line.methodEnd),
       target: text.slice(line.targetStart, line.targetEnd),
       targetForm: line.form,
       version: versionOf(minor),

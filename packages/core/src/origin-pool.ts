@@ -17,6 +17,8 @@ import type { PoolEntry } from "./pool-request.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
 import type { Route } from "./route.ts";
 
+const NONE: readonly PooledConnection[] = Object.freeze([]);
+
 /** See the module comment. */
 export class OriginPool {
   readonly key: string;
@@ -83,8 +85,14 @@ export class OriginPool {
   }
 
   /** Idle connections whose reuse deadline has passed at `now`. */
-  expiredIdle(now: number): PooledConnection[] {
-    return this.idleStack.filter((c) => c.idleDeadline <= now);
+  expiredIdle(now: number): readonly PooledConnection[] {
+    let out: PooledConnection[] | null = null;
+    for (const c of this.idleStack) {
+      if (c.idleDeadline > now) continue;
+      if (out === null) out = [];
+      out.push(c);
+    }
+    return out ?? NONE;
   }
 
   /** The least recently used idle connection (the one to evict), if any. */

@@ -26,6 +26,8 @@ export interface FieldScan {
   hosts: number;
   /** An Upgrade line is present. */
   upgrade: boolean;
+  /** A Keep-Alive line is present (RFC 2068 §19.7.1.1). */
+  keepAlive: boolean;
 }
 
 const CRLF = "\r\n";
@@ -43,15 +45,31 @@ export function scanFields(fields: OutgoingFields | undefined): FieldScan {
     connection: undefined,
     hosts: 0,
     upgrade: false,
+    keepAlive: false,
   };
   if (fields === undefined) return scan;
   if (fields instanceof Fields) {
     const raw = fields.raw;
     for (let i = 0; i < raw.length; i += 2) addField(scan, raw[i] as string, raw[i + 1] as string);
+  } else if (Array.isArray(fields)) {
+    // The common case, a list of pairs: indexed, no iterator objects per response.
+    const list = fields as readonly (readonly [string, string])[];
+    for (let i = 0; i < list.length; i++) {
+      const pair = list[i] as readonly [string, string];
+      addField(scan, pair[0], pair[1]);
+    }
   } else {
     for (const [name, value] of fields) addField(scan, name, value);
   }
   return scan;
+}
+
+/**
+ * Adds one more field line to a scan (validated like the caller's), e.g. the
+ * `Connection: close` a server adds to its last response.
+ */
+export function appendField(scan: FieldScan, name: string, value: string): void {
+  addField(scan, name, value);
 }
 
 function addField(scan: FieldScan, name: string, value: string): void {
@@ -67,6 +85,7 @@ function addField(scan: FieldScan, name: string, value: string): void {
       break;
     case 10:
       if (equalsIgnoreCase(name, "connection")) scan.connection = join(scan.connection, value);
+      else if (equalsIgnoreCase(name, "keep-alive")) scan.keepAlive = true;
       break;
     case 14:
       if (equalsIgnoreCase(name, "content-length")) {

@@ -15,7 +15,8 @@
  * | `switched`           | 101 or 2xx to CONNECT: the socket now belongs to the caller            |
  * | `error`              | the request failed for good ({@link RequestError}, with its attempts)  |
  * | `request-queued`     | no connection is free and the caps allow no new one: the request waits |
- * | `request-retried`    | an attempt failed and the retry rules (retry.ts) send it again        |
+ * | `request-retried`    | an attempt failed and the retry rules (retry.ts) send it again; for a |
+ * |                      | buffered request, what came of the failed attempt is void             |
  * | `connection-opened`  | a connection is established (for a tunnel: TLS through it is up)      |
  * | `connection-reused`  | a request goes on a connection that carried one before                 |
  * | `connection-closed`  | the pool let go of a connection, and why                               |
@@ -56,6 +57,16 @@ export interface PoolRequest {
   readonly body?: PoolBody;
   /** Default "1.1", or "1.0" with the pool's `http10` option. */
   readonly version?: HttpVersion;
+  /**
+   * The caller holds the response until it is complete, and shows the
+   * application nothing before (a buffered `request()`). Then a response cut
+   * short was never seen, and an idempotent or keyed request is sent again
+   * (retry.ts row 8, `truncated-body`): the events of the cut attempt
+   * (`response`, `data`) are followed by `request-retried`, and the caller
+   * drops what it held. Default false: the caller streams, the head reaches
+   * the application at once, and a cut body is a typed `TRUNCATED_BODY`.
+   */
+  readonly buffered?: boolean;
 }
 
 /** Options of a {@link ClientPool}. Times in milliseconds. */

@@ -4,23 +4,17 @@
  * the current attempt — the facts the retry rules (retry.ts) decide on.
  */
 import { createBodyEncoder } from "./body-encoder.ts";
+import { type PreparedRequest, prepareRequest } from "./client-connection.ts";
 import { UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
 import type { HttpVersion } from "./message.ts";
 import type { OutgoingFields } from "./outgoing-fields.ts";
-import { chooseFraming } from "./outgoing-framing.ts";
-import type { PoolRequest } from "./pool-events.ts";
+import type { PoolBody, PoolRequest } from "./pool-events.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
-import {
-  absoluteFormTarget,
-  hostFieldValue,
-  proxyRequestFields,
-  withoutProxyConnection,
-} from "./proxy.ts";
+import { absoluteFormTarget, hostFieldValue, proxyRequestFields } from "./proxy.ts";
 import type { AttemptRecord, RetryReason } from "./request-errors.ts";
 import { hasIdempotencyKey, type RetryCandidate } from "./retry.ts";
 import { type Route, routeFor } from "./route.ts";
-import { serializeRequestHead } from "./serializer.ts";
 import type { Origin, SocketId } from "./socket-actions.ts";
 
 /** A request inside the pool. Mutable; owned by the pool. */
@@ -36,6 +30,12 @@ export interface PoolEntry {
   readonly version: HttpVersion;
   /** Fields as sent (Host added, Proxy-Connection removed). */
   readonly fields: Fields;
+  /**
+   * The head checked and serialized once, at the call (client-connection.ts
+   * `prepareRequest`); every attempt writes these octets, unless it must
+   * add `Connection: close`.
+   */
+  readonly prepared: PreparedRequest;
   /** A body given as bytes (kept for replay), or null. */
   readonly bytes: Uint8Array | null;
   /** The body is a stream fed by `writeBody`/`endBody`. */
@@ -45,6 +45,8 @@ export interface PoolEntry {
   /** `Connection: upgrade` or CONNECT: nothing may follow it on the connection. */
   readonly upgrade: boolean;
   readonly idempotencyKey: boolean;
+  /** The caller shows nothing of the response before its end (`PoolRequest.buffered`). */
+  readonly buffered: boolean;
 
   // --- a streamed body -----------------------------------------------------
   /** Chunks given but not yet written. */
@@ -107,6 +109,7 @@ export function prepareEntry(
   req: PoolRequest,
   proxy: Origin | undefined,
   http10: boolean,
+  heads?: PreparedHeads,
 ): PoolEntry {
   const origin = req.origin;
   const version: HttpVersion = req.version ?? (http10 ? "1.0" : "1.1");
@@ -121,7 +124,20 @@ export function prepareEntry(
   // RFC 9112 §3.2.3: CONNECT goes to the proxy in authority-form, as given;
   // through a tunnel, requests reach the origin in origin-form (§3.2.1).
   const viaProxy = route.kind === "proxy" && !isConnect;
-  let fields = withoutProxyConnection(Fields.from(req.fields ?? []));
+  const body = req.body ?? null;
+  const stream = body !== null && !(body instanceof Uint8Array);
+  const bodyLength = body === null ? undefined : stream ? (body.length ?? null) : body.length;
+  // A request with no fields of its own: its head is the same every time.
+  // Only routes that are kept (route.ts: direct, frozen origin) can find their heads again.
+  const plain =
+    heads !== undefined && route.kind === "direct" && Object.isFrozen(origin) && hasNoFields(req);
+  const known = plain ? heads.get(route, req.method, req.target, version, bodyLength) : undefined;
+  if (known !== undefined) {
+    return newEntry(id, req, route, undefined, version, known, body, stream, bodyLength, isConnect);
+  }
+  // A fresh copy of the caller's fields, without `Proxy-Connection` (RFC 9112 Appendix C.2.2).
+  let fields = Fields.from(req.fields ?? []);
+  if (fields.size > 0) fields.delete("proxy-connection");
   if (viaProxy) fields = proxyRequestFields(fields);
   let proxyAuthorization: string | undefined;
   if (route.kind === "tunnel") {
@@ -130,28 +146,118 @@ export function prepareEntry(
     fields.delete("proxy-authorization");
   }
   if (!fields.has("host")) fields.append("Host", hostFieldValue(origin));
-  const body = req.body ?? null;
-  const stream = body !== null && !(body instanceof Uint8Array);
-  const bodyLength = body === null ? undefined : stream ? (body.length ?? null) : body.length;
   const target = viaProxy ? absoluteFormTarget(origin, req.target) : req.target;
-  // Validate now: the same calls run again when the request is written.
-  serializeRequestHead(
+  // Checked and serialized now, once: a bad head fails at the call.
+  const prepared = prepareRequest(
     { method: req.method, target, version, fields },
-    chooseFraming({ kind: "request", version, method: req.method, bodyLength }),
+    { bodyLength },
+    route.kind === "proxy",
   );
+  const head: PreparedHead = { target, bodyLength, fields, prepared };
+  if (plain) heads.set(route, req.target, head);
+  return newEntry(
+    id,
+    req,
+    route,
+    proxyAuthorization,
+    version,
+    head,
+    body,
+    stream,
+    bodyLength,
+    isConnect,
+  );
+}
+
+/**
+ * Heads of requests that carry no fields of their own, prepared once per
+ * route, method, target, version and body length and shared by every
+ * request like them (their `fields` are never changed: a request that must
+ * add `Connection: close` copies them first). Looked up by the route object
+ * (one per frozen origin, route.ts) and the caller's target string, so no
+ * key is built per request. At most {@link HEADS_KEPT} targets are kept;
+ * the cache starts over when full.
+ */
+export class PreparedHeads {
+  private readonly byRoute = new Map<Route, Map<string, PreparedHead[]>>();
+  private size = 0;
+
+  get(
+    route: Route,
+    method: string,
+    target: string,
+    version: HttpVersion,
+    bodyLength: number | null | undefined,
+  ): PreparedHead | undefined {
+    const list = this.byRoute.get(route)?.get(target);
+    if (list === undefined) return undefined;
+    for (const h of list) {
+      const p = h.prepared;
+      if (p.method === method && p.version === version && h.bodyLength === bodyLength) return h;
+    }
+    return undefined;
+  }
+
+  set(route: Route, target: string, head: PreparedHead): void {
+    if (this.size >= HEADS_KEPT) {
+      this.byRoute.clear();
+      this.size = 0;
+    }
+    let targets = this.byRoute.get(route);
+    if (targets === undefined) {
+      targets = new Map();
+      this.byRoute.set(route, targets);
+    }
+    const list = targets.get(target);
+    if (list === undefined) targets.set(target, [head]);
+    else list.push(head);
+    this.size++;
+  }
+}
+
+/** One prepared head: the target and fields as sent, and their octets. */
+export interface PreparedHead {
+  readonly target: string;
+  readonly bodyLength: number | null | undefined;
+  readonly fields: Fields;
+  readonly prepared: PreparedRequest;
+}
+
+const HEADS_KEPT = 256;
+
+function hasNoFields(req: PoolRequest): boolean {
+  const f = req.fields;
+  return f === undefined || (Array.isArray(f) && f.length === 0);
+}
+
+function newEntry(
+  id: number,
+  req: PoolRequest,
+  route: Route,
+  proxyAuthorization: string | undefined,
+  version: HttpVersion,
+  head: PreparedHead,
+  body: PoolBody,
+  stream: boolean,
+  bodyLength: number | null | undefined,
+  isConnect: boolean,
+): PoolEntry {
+  const fields = head.fields;
   return {
     id,
     route,
     proxyAuthorization,
     method: req.method,
-    target,
+    target: head.target,
     version,
     fields,
+    prepared: head.prepared,
     bytes: body instanceof Uint8Array ? body : null,
     stream,
     bodyLength,
-    upgrade: isConnect || fields.hasToken("connection", "upgrade"),
+    upgrade: isConnect || (fields.has("connection") && fields.hasToken("connection", "upgrade")),
     idempotencyKey: hasIdempotencyKey(fields),
+    buffered: req.buffered === true,
     chunks: [],
     streamed: 0,
     streamEnded: false,

@@ -25,7 +25,7 @@
  */
 import type { ProtocolError } from "./errors.ts";
 import type { Fields } from "./fields.ts";
-import { clientIdleDeadline, messageAllowsPersistence, parseKeepAlive } from "./keep-alive.ts";
+import { clientIdleDeadline } from "./keep-alive.ts";
 import type { ConnectionCloseReason } from "./pool-events.ts";
 import { attemptRecord, type PoolEntry } from "./pool-request.ts";
 import type { PoolState } from "./pool-state.ts";
@@ -55,15 +55,12 @@ export function drain(state: PoolState, conn: PooledConnection): void {
         e.headDelivered = true;
         e.expected = ev.framing.kind === "length" ? ev.framing.length : undefined;
         e.headersDeadline = Number.POSITIVE_INFINITY;
-        const hint = parseKeepAlive(ev.head.fields.get("keep-alive"));
+        // What the connection read in this head (keep-alive.ts, RFC 9112 §9.3).
+        const hint = conn.http.lastResponseHint;
         if (hint !== null) conn.noteHint(hint);
-        const head = ev.head;
-        conn.serverVersion = head.version;
-        const own = messageAllowsPersistence(
-          { version: head.version, fields: head.fields, framing: ev.framing },
-          { kind: "response", requestVersion: e.version },
-        );
-        if (own.reason !== null && conn.peerEnded === null) conn.peerEnded = own.reason;
+        conn.serverVersion = ev.head.version;
+        const ended = conn.http.lastResponseClose;
+        if (ended !== null && conn.peerEnded === null) conn.peerEnded = ended;
         if (e.discard) break;
         state.events.push({
           type: "response",

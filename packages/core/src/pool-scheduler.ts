@@ -21,7 +21,7 @@
  * | 6 | otherwise                                       | waits in the FIFO queue                          |
  */
 
-import type { Fields } from "./fields.ts";
+import { prepareRequest } from "./client-connection.ts";
 import type { OriginPool } from "./origin-pool.ts";
 import type { PoolEntry } from "./pool-request.ts";
 import { resetAttempt } from "./pool-request.ts";
@@ -31,13 +31,23 @@ import { TunnelHandshake } from "./tunnel.ts";
 
 /** Serves every origin's waiting requests (table above); forgets empty origins. */
 export function pump(state: PoolState): void {
+  // Runs after every input: no allocation in the common case (one origin, or none waiting).
+  let first: OriginPool | null = null;
+  let waiting: OriginPool[] | null = null;
   for (const origin of state.origins.values()) {
-    for (const conn of origin.expiredIdle(state.now))
-      state.closeConn(conn, "idle-timeout", "aborted");
+    if (origin.idleCount > 0) {
+      for (const conn of origin.expiredIdle(state.now))
+        state.closeConn(conn, "idle-timeout", "aborted");
+    }
+    if (origin.queue.length === 0) continue;
+    if (first === null) first = origin;
+    else if (waiting === null) waiting = [first, origin];
+    else waiting.push(origin);
   }
-  const waiting = [...state.origins.values()].filter((o) => o.queue.length > 0);
-  waiting.sort((a, b) => (a.queue[0] as PoolEntry).id - (b.queue[0] as PoolEntry).id);
-  for (const origin of waiting) serve(state, origin);
+  if (waiting !== null) {
+    waiting.sort((a, b) => (a.queue[0] as PoolEntry).id - (b.queue[0] as PoolEntry).id);
+    for (const origin of waiting) serve(state, origin);
+  } else if (first !== null) serve(state, first);
   for (const [key, origin] of state.origins) if (origin.empty) state.origins.delete(key);
 }
 
@@ -118,19 +128,21 @@ export function dispatch(state: PoolState, e: PoolEntry, conn: PooledConnection)
   e.attempts++;
   e.connections.push(conn.socket);
   if (e.reused) state.events.push({ type: "connection-reused", connection: conn.socket, id: e.id });
-  let fields: Fields = e.fields;
+  let prepared = e.prepared;
   if (conn.requestsLeft(state.opt.maxRequestsPerConnection) <= 1) {
     conn.retiring = "max-requests";
-    if (!fields.hasToken("connection", "close")) {
-      fields = fields.clone();
+    if (!e.fields.hasToken("connection", "close")) {
+      const fields = e.fields.clone();
       fields.append("Connection", "close");
+      prepared = prepareRequest(
+        { method: e.method, target: e.target, version: e.version, fields },
+        { bodyLength: e.bodyLength },
+        e.route.kind === "proxy",
+      );
     }
   }
   const http = conn.http;
-  const { id, bytes } = http.request(
-    { method: e.method, target: e.target, version: e.version, fields },
-    { bodyLength: e.bodyLength },
-  );
+  const { id, bytes } = http.sendPrepared(prepared);
   e.conn = conn;
   e.exchange = id;
   conn.inFlight.push(e);

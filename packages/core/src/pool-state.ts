@@ -14,7 +14,7 @@ import type { ProtocolError } from "./errors.ts";
 import { OriginPool } from "./origin-pool.ts";
 import type { ConnectionCloseReason, PoolEvent } from "./pool-events.ts";
 import type { ResolvedPoolOptions } from "./pool-options.ts";
-import { type PoolEntry, resetAttempt, retryCandidate } from "./pool-request.ts";
+import { type PoolEntry, PreparedHeads, resetAttempt, retryCandidate } from "./pool-request.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
 import { type FailureCause, retryDecision } from "./retry.ts";
 import type { Route } from "./route.ts";
@@ -36,6 +36,8 @@ export class PoolState {
   readonly sockets = new Map<SocketId, PooledConnection>();
   /** Requests not yet settled, by id. */
   readonly live = new Map<number, PoolEntry>();
+  /** Heads of requests without fields of their own, prepared once (pool-request.ts). */
+  readonly heads = new PreparedHeads();
   actions: SocketAction[] = [];
   events: PoolEvent[] = [];
   /** The latest time given to the pool (inputs never move it back). */

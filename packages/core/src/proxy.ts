@@ -28,14 +28,21 @@ export function defaultPort(scheme: Origin["scheme"]): number {
   return scheme === "https" ? 443 : 80;
 }
 
+/** Host values of frozen origins (they cannot change), kept: one per origin, not per request. */
+const HOST_VALUES = new WeakMap<Origin, string>();
+
 /**
  * The Host field value for an origin: `uri-host [ ":" port ]` (RFC 9110
  * §7.2), IPv6 literals bracketed (RFC 3986 §3.2.2), the port left out when
  * it is the scheme's default.
  */
 export function hostFieldValue(origin: Origin): string {
+  let value = HOST_VALUES.get(origin);
+  if (value !== undefined) return value;
   const host = origin.host.includes(":") ? `[${origin.host}]` : origin.host;
-  return origin.port === defaultPort(origin.scheme) ? host : `${host}:${origin.port}`;
+  value = origin.port === defaultPort(origin.scheme) ? host : `${host}:${origin.port}`;
+  if (Object.isFrozen(origin)) HOST_VALUES.set(origin, value);
+  return value;
 }
 
 /**

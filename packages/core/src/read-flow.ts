@@ -39,14 +39,40 @@ export interface ReadFlowInput {
 
 /** Whether reading must pause now (the table in the module comment). */
 export function shouldPauseReading(input: ReadFlowInput): boolean {
-  const max = input.maxBufferedBytes;
+  return pauseReading(
+    input.connectionState,
+    input.readingBody,
+    input.pendingResponses,
+    input.maxPipelinedRequests,
+    input.unparsedBytes,
+    input.untakenBytes,
+    input.maxBufferedBytes,
+    input.headInProgress,
+  );
+}
+
+/**
+ * {@link shouldPauseReading} with the inputs as arguments, in the order of
+ * {@link ReadFlowInput}: for the session, which asks after every input and
+ * should not allocate to do so.
+ */
+export function pauseReading(
+  connectionState: ConnectionState,
+  readingBody: boolean,
+  pendingResponses: number,
+  maxPipelinedRequests: number,
+  unparsedBytes: number,
+  untakenBytes: number,
+  maxBufferedBytes: number,
+  headInProgress: boolean,
+): boolean {
   // Row 1.
-  if (input.untakenBytes >= max) return true;
-  if (!input.readingBody) {
+  if (untakenBytes >= maxBufferedBytes) return true;
+  if (!readingBody) {
     // Rows 2 and 3.
-    if (input.pendingResponses >= input.maxPipelinedRequests) return true;
-    if (input.connectionState !== "open") return true;
+    if (pendingResponses >= maxPipelinedRequests) return true;
+    if (connectionState !== "open") return true;
   }
   // Row 4.
-  return input.unparsedBytes >= max && !input.headInProgress;
+  return unparsedBytes >= maxBufferedBytes && !headInProgress;
 }

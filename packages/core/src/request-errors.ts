@@ -47,6 +47,12 @@ export type RetryReason =
   | "not-processed"
   /** A reused connection closed or reset before any response byte: the stale-connection race. */
   | "stale-connection"
+  /**
+   * The connection ended inside a response the caller had not seen yet (a
+   * buffered request), and the request is idempotent or keyed (RFC 9112 §8,
+   * §9.3.2; RFC 9110 §9.2.2).
+   */
+  | "truncated-body"
   /** The method is idempotent (RFC 9110 §9.2.2). */
   | "idempotent-method"
   /** The request carries an `Idempotency-Key` field. */

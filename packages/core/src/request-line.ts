@@ -35,6 +35,8 @@ export class RequestLineParts {
   targetHasAuthority = false;
   /** The method is CONNECT (RFC 9110 §9.3.6; methods are case-sensitive, §9.1). */
   isConnect = false;
+  /** The method as a shared string when it is GET, HEAD, POST, PUT or DELETE; else `null`. */
+  knownMethod: string | null = null;
   /** Length of the line, terminator excluded. */
   lineEnd = 0;
   /** Set when a scan returns {@link INVALID}. */
@@ -47,12 +49,32 @@ const COLON = 0x3a;
 
 const CONNECT = [0x43, 0x4f, 0x4e, 0x4e, 0x45, 0x43, 0x54];
 const OPTIONS = [0x4f, 0x50, 0x54, 0x49, 0x4f, 0x4e, 0x53];
+const DELETE = [0x44, 0x45, 0x4c, 0x45, 0x54, 0x45];
 
 /** `b[s, e)` is the method `name` (methods are case-sensitive, RFC 9110 §9.1). */
 function isMethod(b: Uint8Array, s: number, e: number, name: readonly number[]): boolean {
   if (e - s !== name.length || b[s] !== name[0]) return false;
   for (let i = 0; i < name.length; i++) if (b[s + i] !== name[i]) return false;
   return true;
+}
+
+/**
+ * The most frequent methods (RFC 9110 §9.3) as shared strings, so that the
+ * parser cuts no string for them: `b[s, s+length)` spelled exactly
+ * (methods are case-sensitive, RFC 9110 §9.1), or `null`.
+ */
+function knownMethod(b: Uint8Array, s: number, length: number): string | null {
+  const c = b[s];
+  if (length === 3) {
+    if (c === 0x47 && b[s + 1] === 0x45 && b[s + 2] === 0x54) return "GET";
+    if (c === 0x50 && b[s + 1] === 0x55 && b[s + 2] === 0x54) return "PUT";
+  } else if (length === 4) {
+    if (c === 0x50 && b[s + 1] === 0x4f && b[s + 2] === 0x53 && b[s + 3] === 0x54) return "POST";
+    if (c === 0x48 && b[s + 1] === 0x45 && b[s + 2] === 0x41 && b[s + 3] === 0x44) return "HEAD";
+  } else if (length === 6 && isMethod(b, s, s + 6, DELETE)) {
+    return "DELETE";
+  }
+  return null;
 }
 
 function fail(
@@ -78,11 +100,12 @@ export function scanRequestLine(
   out: RequestLineParts,
 ): number {
   // RFC 9110 §9.1: method = token
+  // Offsets advance by `(i + 1) | 0` (no overflow check): see "Performance note" in chars.ts.
   const tchar = TCHAR;
   let i = s;
-  while (i < end && tchar[b[i]!] === 1) i++;
+  while (i < end && tchar[b[i]!] === 1) i = (i + 1) | 0;
   if (i >= end) return INCOMPLETE;
-  if (b[i] !== SP || i === s) {
+  if (b[i] !== 0x20 /* SP */ || i === s) {
     const eol = lineEnd(b, i, end, lenient);
     if (eol === INCOMPLETE) return INCOMPLETE;
     if (eol >= 0)
@@ -107,9 +130,9 @@ export function scanRequestLine(
   // RFC 9112 §3.2: request-target, visible ASCII only
   const ts = i + 1;
   let j = ts;
-  while (j < end && (b[j]! - 0x21) >>> 0 < 0x5e) j++; // %x21-7E, by one unsigned comparison
+  while (j < end && (b[j]! - 0x21) >>> 0 < 0x5e) j = (j + 1) | 0; // %x21-7E, by one unsigned comparison
   if (j >= end) return INCOMPLETE;
-  if (b[j] !== SP || j === ts) {
+  if (b[j] !== 0x20 /* SP */ || j === ts) {
     const eol = lineEnd(b, j, end, lenient);
     if (eol === INCOMPLETE) return INCOMPLETE;
     if (eol >= 0)
@@ -148,8 +171,8 @@ export function scanRequestLine(
     b[vs + 5] === 0x31 && // 1
     b[vs + 6] === 0x2e && // "."
     (b[vs + 7]! - 0x30) >>> 0 < 10 && // DIGIT
-    b[vs + 8] === CR &&
-    b[vs + 9] === LF
+    b[vs + 8] === 0x0d && // CR
+    b[vs + 9] === 0x0a // LF
   ) {
     // The usual shape, "HTTP/1.x" CRLF, checked without a scan.
     return finish(b, s, methodEnd, ts, te, vs + 8, b[vs + 7]! - 0x30, out, vs + 10);
@@ -190,6 +213,7 @@ function finish(
   out.lineEnd = lineEnd - s;
   out.minor = minor;
   out.isConnect = isMethod(b, s, methodEnd, CONNECT);
+  out.knownMethod = knownMethod(b, s, methodEnd - s);
   out.targetHasAuthority = false;
   const err = classifyTarget(b, s, methodEnd, ts, te, out);
   return err === null ? next : failWith(out, err);

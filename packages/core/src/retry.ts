@@ -18,7 +18,8 @@
  * | 1 | the failure is not the transport's: protocol error, headers        | no    | `not-a-transport-failure`   |
  * |   | timeout, cancel, a failed TLS handshake, a proxy refusing CONNECT  |       |                             |
  * |   | (the same request would fail the same way)                         |       |                             |
- * | 2 | part of the response already reached the caller                    | no    | `response-started`          |
+ * | 2 | part of the response already reached the application (a streaming  | no    | `response-started`          |
+ * |   | caller was handed a head; its body may be half read)               |       |                             |
  * | 3 | a streamed body was partly written (it cannot be replayed)          | no    | `body-not-replayable`       |
  * | 4 | the server answered an earlier request with `Connection: close`    | yes   | `not-processed`             |
  * |   | — RFC 9112 §9.6: it processes no further request on that           |       | (not counted against        |
@@ -28,14 +29,30 @@
  * |   | — RFC 9112 §9.3.1 "the original request was never applied"        |       |                             |
  * | 7 | reused connection closed/reset before any response byte, and the   | yes   | `stale-connection`          |
  * |   | method is idempotent or an `Idempotency-Key` is sent               |       |                             |
- * | 8 | idempotent method — RFC 9110 §9.2.2                                | yes   | `idempotent-method`         |
- * | 9 | an `Idempotency-Key` field is sent                                 | yes   | `idempotency-key`           |
- * | 10| otherwise (a POST or PATCH that was written)                       | no    | `not-idempotent`            |
+ * | 8 | the connection ended after the response head, inside a response   | yes   | `truncated-body`            |
+ * |   | the caller holds unseen until it is complete (a buffered caller),   |       |                             |
+ * |   | and the method is idempotent or an `Idempotency-Key` is sent       |       |                             |
+ * | 9 | idempotent method — RFC 9110 §9.2.2                                | yes   | `idempotent-method`         |
+ * | 10| an `Idempotency-Key` field is sent                                 | yes   | `idempotency-key`           |
+ * | 11| otherwise (a POST or PATCH that was written)                       | no    | `not-idempotent`            |
  *
  * Row 4 is bounded all the same: each such retry follows a response the
  * server completed on that connection. Row 7 is the stale-connection race: the server closed an idle persistent
  * connection just as we reused it (RFC 9112 §9.3.1 and §9.5 describe both
- * sides). It is row 7 or 8 under its own name, so the event log shows it.
+ * sides). It is row 7 or 9 under its own name, so the event log shows it.
+ *
+ * Row 8 is the truncated response. RFC 9112 §8: a message whose body is
+ * shorter than its Content-Length, or a chunked one without its last chunk,
+ * "is incomplete", and an incomplete response is no answer: RFC 9112
+ * §9.3.2 has a client "retry unanswered requests if the connection closes
+ * before it receives all of the corresponding responses", which RFC 9110
+ * §9.2.2 allows for idempotent requests. It may do so only while no part of
+ * the response reached the application (row 2): a buffered caller
+ * (`request()`, which resolves with the whole body) has seen nothing, so a
+ * second, complete response replaces the first unnoticed; a streaming
+ * caller (`fetch()`) was handed the head and perhaps some of the body, and
+ * gets a typed `TRUNCATED_BODY` instead. A POST without an
+ * `Idempotency-Key` is never repeated (row 11), whatever it received.
  */
 import type { Fields } from "./fields.ts";
 import type { RetryReason } from "./request-errors.ts";
@@ -104,8 +121,14 @@ export interface AttemptFailure {
   readonly reused: boolean;
   /** At least one octet of the response arrived. */
   readonly responseBytes: boolean;
-  /** An interim or final response head reached the caller. */
+  /**
+   * Some of the response (an interim or final head, body octets) reached the
+   * application: a streaming caller was handed it. Never true for a
+   * buffered request, whose caller sees the response only once complete.
+   */
   readonly responseDelivered: boolean;
+  /** The final response head arrived (whether or not the application saw it). */
+  readonly headReceived: boolean;
 }
 
 /** What the retry rules need to know about the request itself. */
@@ -158,7 +181,7 @@ export function retryDecision(
 ): RetryDecision {
   // Row 1: only a lost connection is worth another try.
   if (!TRANSPORT_FAILURES.has(failure.cause)) return no("not-a-transport-failure");
-  // Row 2: the caller has seen a head; a second one would be a second answer.
+  // Row 2: the application has seen a head; a second one would be a second answer.
   if (failure.responseDelivered) return no("response-started");
   // Row 3: a stream cannot be rewound.
   if (!request.replayable) return no("body-not-replayable");
@@ -173,11 +196,13 @@ export function retryDecision(
   if (safe && failure.reused && !failure.responseBytes && failure.cause !== "aborted") {
     return yes("stale-connection");
   }
-  // Row 8: RFC 9110 §9.2.2.
+  // Row 8: RFC 9112 §8 and §9.3.2: an incomplete response, which nobody saw.
+  if (safe && failure.headReceived) return yes("truncated-body");
+  // Row 9: RFC 9110 §9.2.2.
   if (isIdempotent(request.method)) return yes("idempotent-method");
-  // Row 9: the Idempotency-Key draft.
+  // Row 10: the Idempotency-Key draft.
   if (request.idempotencyKey) return yes("idempotency-key");
-  // Row 10: RFC 9112 §9.3.1: never repeat a written non-idempotent request.
+  // Row 11: RFC 9112 §9.3.1: never repeat a written non-idempotent request.
   return no("not-idempotent");
 }
 

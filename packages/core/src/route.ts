@@ -29,10 +29,23 @@ export interface Route {
   readonly key: string;
 }
 
+/**
+ * Direct routes of frozen origins, kept: a client sends many requests to
+ * few origins, and the same key string (its hash computed once) makes the
+ * pool's lookups cheap. Only frozen origins: their key cannot change.
+ */
+const DIRECT_ROUTES = new WeakMap<Origin, Route>();
+
 /** The route of a request to `origin` with `method`, through `proxy` if one is set (table above). */
 export function routeFor(origin: Origin, method: string, proxy: Origin | undefined): Route {
-  if (proxy === undefined)
-    return { kind: "direct", connect: origin, tunnel: null, key: originKey(origin) };
+  if (proxy === undefined) {
+    let route = DIRECT_ROUTES.get(origin);
+    if (route === undefined) {
+      route = { kind: "direct", connect: origin, tunnel: null, key: originKey(origin) };
+      if (Object.isFrozen(origin)) DIRECT_ROUTES.set(origin, route);
+    }
+    return route;
+  }
   if (origin.scheme === "https" && method !== "CONNECT") {
     return {
       kind: "tunnel",

@@ -14,7 +14,7 @@
 import { UsageError } from "./errors.ts";
 import { encodeLatin1 } from "./latin1-encode.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
-import { fieldError, type OutgoingFields, scanFields } from "./outgoing-fields.ts";
+import { type FieldScan, fieldError, type OutgoingFields, scanFields } from "./outgoing-fields.ts";
 import { requestFramingFields, responseFramingFields } from "./outgoing-framing-fields.ts";
 import {
   ASCII,
@@ -87,11 +87,34 @@ export function serializeResponseHead(
   head: OutgoingResponseHead,
   framing: BodyFraming,
 ): Uint8Array {
+  // The start-line is checked before the fields (so is the order of errors).
+  checkVersion(head.version);
+  checkStatus(head.status, 100, 599);
+  return serializeScannedResponseHead(head, scanFields(head.fields), framing);
+}
+
+/**
+ * {@link serializeResponseHead} for a head whose fields were already
+ * scanned (`scanFields`, outgoing-fields.ts) — by a server that looked at
+ * them to decide persistence; `head.fields` is not read again.
+ */
+export function serializeScannedResponseHead(
+  head: OutgoingResponseHead,
+  scan: FieldScan,
+  framing: BodyFraming,
+): Uint8Array {
   const version = checkVersion(head.version);
   const status = checkStatus(head.status, 100, 599);
-  const scan = scanFields(head.fields);
   const framingText = responseFramingFields(framing, scan, version, status);
-  const [statusLine, lineAscii] = statusLineOf(version, status, head.reason);
+  const reason = head.reason;
+  // The registered phrase (the common case): a ready-made ASCII line, no tuple to unpack.
+  const ready =
+    reason === undefined || reason === REASON_PHRASES[status]
+      ? STATUS_LINES[version][status]
+      : undefined;
+  if (ready !== undefined)
+    return encodeLatin1(`${ready}${scan.text}${framingText}${CRLF}`, scan.ascii);
+  const [statusLine, lineAscii] = statusLineOf(version, status, reason);
   return encodeLatin1(`${statusLine}${scan.text}${framingText}${CRLF}`, scan.ascii && lineAscii);
 }
 

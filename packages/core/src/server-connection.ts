@@ -9,21 +9,28 @@
  */
 import { ConnectionBase } from "./connection-base.ts";
 import type { ConnectionOptions, ServerEvent } from "./connection-events.ts";
-import { UsageError } from "./errors.ts";
-import { Fields } from "./fields.ts";
+import { type ProtocolError, UsageError } from "./errors.ts";
 import {
   type CloseReason,
   formatKeepAlive,
   type KeepAliveHint,
   messageAllowsPersistence,
+  type PersistenceContext,
+  persistenceFieldsOf,
 } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
-import type { OutgoingFields } from "./outgoing-fields.ts";
+import {
+  appendField,
+  type FieldScan,
+  hasToken,
+  type OutgoingFields,
+  scanFields,
+} from "./outgoing-fields.ts";
 import { chooseFraming } from "./outgoing-framing.ts";
 import {
   type OutgoingResponseHead,
   serializeInformational,
-  serializeResponseHead,
+  serializeScannedResponseHead,
 } from "./serializer.ts";
 
 /** One request awaiting (or receiving) its response. */
@@ -44,6 +51,13 @@ interface ServerExchange {
   switching: boolean;
 }
 
+/** The empty pending list, shared (frozen: exchanges are added to a list of their own). */
+const NONE_PENDING: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
+
+/** The persistence contexts of what a server reads and sends (constants: nothing made per message). */
+const AS_REQUEST: PersistenceContext = Object.freeze({ kind: "request" });
+const AS_RESPONSE: PersistenceContext = Object.freeze({ kind: "response", requestVersion: "1.1" });
+
 /** Options for {@link ServerConnection.respond}. */
 export interface ResponseOptions {
   /**
@@ -56,10 +70,15 @@ export interface ResponseOptions {
 /** The server side of a connection. See the module comment. */
 export class ServerConnection extends ConnectionBase {
   private readonly maxPipelined: number;
-  private readonly maxRequests: number;
+  /** Requests this connection answers at most; `null` for no limit (no heap number per connection). */
+  private readonly maxRequests: number | null;
   private readonly advertise: KeepAliveHint | undefined;
   /** Requests received and not yet fully answered, oldest first. */
-  private readonly pending: ServerExchange[] = [];
+  /**
+   * Requests received and not yet fully answered, oldest first. The shared
+   * empty list while there are none: an idle connection holds no array store.
+   */
+  private pending: ServerExchange[] = NONE_PENDING;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
   /** RFC 9112 §9.6: after the request that ended persistence, nothing more is read. */
@@ -72,7 +91,8 @@ export class ServerConnection extends ConnectionBase {
   constructor(options: Omit<ConnectionOptions, "role"> = {}) {
     super({ ...options, role: "server" }, "request");
     this.maxPipelined = Math.max(1, options.maxPipelinedRequests ?? 16);
-    this.maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+    const max = options.maxRequests;
+    this.maxRequests = max === undefined || max === Number.POSITIVE_INFINITY ? null : max;
     this.advertise = options.advertiseKeepAlive;
   }
 
@@ -102,8 +122,8 @@ export class ServerConnection extends ConnectionBase {
       !this.readingStopped &&
       this.state === "open" &&
       this.pending.length < this.maxPipelined &&
-      this.parser.state === "idle" &&
-      this.parser.buffered > 0
+      this.parserState === "idle" &&
+      this.buffered > 0
     );
   }
 
@@ -124,14 +144,21 @@ export class ServerConnection extends ConnectionBase {
       }
       if (this.pending.length >= this.maxPipelined) return null;
     }
+    // An idle connection whose parser went back to the pool has nothing to read.
+    if (!this.holdsParser) return null;
     const ev = this.parser.next();
-    if (ev === null) return this.parser.state === "closed" ? this.peerClosed_() : null;
+    if (ev === null) {
+      const state = this.parser.state;
+      if (state === "idle") this.releaseParser();
+      return state === "closed" ? this.peerClosed_() : null;
+    }
+    this.markBoundary(ev.type === "end");
     switch (ev.type) {
       case "request": {
         const head = ev.head;
         const persistence = messageAllowsPersistence(
           { version: head.version, fields: head.fields, framing: ev.framing },
-          { kind: "request" },
+          AS_REQUEST,
         );
         const ex: ServerExchange = {
           id: this.nextId++,
@@ -146,11 +173,13 @@ export class ServerConnection extends ConnectionBase {
           responseStarted: false,
           switching: false,
         };
-        this.pending.push(ex);
+        this.addPending(ex);
         this.reading = ex;
         this.received++;
         if (persistence.reason !== null) this.endPersistence(persistence.reason);
-        else if (this.received >= this.maxRequests) this.endPersistence("max-requests");
+        else if (this.maxRequests !== null && this.received >= this.maxRequests) {
+          this.endPersistence("max-requests");
+        }
         return {
           type: "request",
           id: ex.id,
@@ -167,28 +196,8 @@ export class ServerConnection extends ConnectionBase {
         this.reading = null;
         return { type: "end", id: ex.id, trailers: ev.trailers };
       }
-      case "error": {
-        // The erroneous request becomes an exchange of its own, answered in
-        // order with the error's status, after which the connection closes.
-        const ex: ServerExchange = {
-          id: this.nextId++,
-          method: "GET",
-          version: "1.1",
-          closeReason: "protocol-error",
-          switchRequested: false,
-          expectContinue: false,
-          requestEnded: true,
-          continueSent: false,
-          responseStarted: false,
-          switching: false,
-        };
-        if (this.reading !== null) this.reading.requestEnded = true;
-        this.reading = null;
-        this.pending.push(ex);
-        this.readingStopped = true;
-        this.endPersistence("protocol-error");
-        return { type: "error", id: ex.id, error: ev.error };
-      }
+      case "error":
+        return this.protocolError(ev.error);
       default:
         // A request parser produces neither responses nor `switched`.
         throw new UsageError("INVALID_STATE", `unexpected parser event ${ev.type}`);
@@ -239,31 +248,35 @@ export class ServerConnection extends ConnectionBase {
         throw new UsageError("INVALID_STATE", "read the whole request before switching protocols");
       }
     }
-    const fields = Fields.from(head.fields ?? []);
-    const reason = this.closeReasonFor(ex, fields, framing);
+    // One validating pass over the fields: persistence is decided from what it
+    // found, and the fields persistence calls for are added to it.
+    const scan = scanFields(head.fields);
+    const reason = this.closeReasonFor(ex, scan, framing);
     if (reason !== null) {
-      if (framing.kind !== "tunnel" && !fields.hasToken("connection", "close")) {
-        fields.append("Connection", "close");
+      if (framing.kind !== "tunnel" && !hasToken(scan.connection, "close")) {
+        appendField(scan, "Connection", "close");
       }
     } else if (ex.version === "1.0") {
       // RFC 9112 §9.3 / Appendix C.2.2: persistence with a 1.0 client is
       // confirmed by echoing keep-alive.
-      if (!fields.hasToken("connection", "keep-alive")) fields.append("Connection", "keep-alive");
+      if (!hasToken(scan.connection, "keep-alive")) appendField(scan, "Connection", "keep-alive");
     }
-    if (reason === null && this.advertise !== undefined && !fields.has("keep-alive")) {
-      const left = this.maxRequests - this.answered - 1;
-      const hint = Number.isFinite(left) ? { ...this.advertise, max: left } : this.advertise;
-      fields.append("Keep-Alive", formatKeepAlive(hint));
+    if (reason === null && this.advertise !== undefined && !scan.keepAlive) {
+      const max = this.maxRequests;
+      const hint =
+        max !== null ? { ...this.advertise, max: max - this.answered - 1 } : this.advertise;
+      appendField(scan, "Keep-Alive", formatKeepAlive(hint));
     }
     // Serialize before changing any state: a head the serializer refuses
     // (a bad field, a 101 without Upgrade) leaves the exchange unanswered.
     // Properties written out, not spread: spreading a head costs microseconds per response on V8.
-    const bytes = serializeResponseHead(
-      { status: head.status, reason: head.reason, version: "1.1", fields },
+    const bytes = serializeScannedResponseHead(
+      { status: head.status, reason: head.reason, version: "1.1" },
+      scan,
       framing,
     );
     if (framing.kind === "tunnel") ex.switching = true;
-    else if (ex.switchRequested && this.parser.state === "awaiting-switch") {
+    else if (ex.switchRequested && this.parserState === "awaiting-switch") {
       // The switch is refused: the bytes that follow are HTTP again.
       this.parser.resume();
     }
@@ -289,15 +302,15 @@ export class ServerConnection extends ConnectionBase {
   // --- internals -------------------------------------------------------------
 
   /** Why the response to `ex` must be the last on this connection, or null. */
-  private closeReasonFor(ex: ServerExchange, fields: Fields, framing: BodyFraming) {
+  private closeReasonFor(ex: ServerExchange, scan: FieldScan, framing: BodyFraming) {
     if (framing.kind === "tunnel") return "switched-protocol" as const;
-    const own = messageAllowsPersistence(
-      { version: "1.1", fields, framing },
-      { kind: "response", requestVersion: "1.1" },
-    );
+    const fields = persistenceFieldsOf(scan);
+    const own = messageAllowsPersistence({ version: "1.1", fields, framing }, AS_RESPONSE);
     if (own.reason !== null) return own.reason;
     if (ex.closeReason !== null) return ex.closeReason;
-    if (this.answered + 1 >= this.maxRequests) return "max-requests" as const;
+    if (this.maxRequests !== null && this.answered + 1 >= this.maxRequests) {
+      return "max-requests" as const;
+    }
     // RFC 9110 §10.1.1: a final answer to `Expect: 100-continue` without a
     // 100 means the client may never send the body; we do not wait for it.
     if (ex.expectContinue && !ex.continueSent && !ex.requestEnded) return "unread-body" as const;
@@ -314,6 +327,44 @@ export class ServerConnection extends ConnectionBase {
     return ex;
   }
 
+  /**
+   * A protocol error (RFC 9112 §9.6: nothing more is read; the connection
+   * closes once the responses owed are sent). In a request body (§7.1 chunk
+   * syntax, §8 a body cut short, a body over the limit) it belongs to the
+   * exchange being read, answered with its status (RFC 9110 §15.5) only if
+   * its response has not started: one answer, never two. In a head it
+   * becomes an exchange of its own, answered in order.
+   */
+  private protocolError(error: ProtocolError): ServerEvent {
+    const reading = this.reading;
+    this.reading = null;
+    this.readingStopped = true;
+    let ex: ServerExchange;
+    if (reading !== null) {
+      ex = reading;
+      ex.requestEnded = true;
+    } else {
+      ex = {
+        id: this.nextId++,
+        method: "GET",
+        version: "1.1",
+        closeReason: "protocol-error",
+        switchRequested: false,
+        expectContinue: false,
+        requestEnded: true,
+        continueSent: false,
+        responseStarted: false,
+        switching: false,
+      };
+      this.addPending(ex);
+    }
+    this.endPersistence("protocol-error");
+    // The exchange may have been answered in full already (a response
+    // given before its body was read): then nothing is owed any more.
+    this.afterExchangeChange();
+    return { type: "error", id: ex.id, error };
+  }
+
   private peerClosed_(): ServerEvent | null {
     if (this.peerClosedReported) return null;
     this.peerClosedReported = true;
@@ -324,10 +375,20 @@ export class ServerConnection extends ConnectionBase {
   }
 
   protected onOutgoingDone(): void {
-    const ex = this.pending.shift() as ServerExchange;
+    const pending = this.pending;
+    let ex: ServerExchange;
+    if (pending.length === 1) {
+      ex = pending[0] as ServerExchange;
+      this.pending = NONE_PENDING;
+    } else ex = pending.shift() as ServerExchange;
     this.answered++;
     if (ex.switching) this.transition("protocol-switched");
     this.afterExchangeChange();
+  }
+
+  private addPending(ex: ServerExchange): void {
+    if (this.pending === NONE_PENDING) this.pending = [ex];
+    else this.pending.push(ex);
   }
 
   protected afterExchangeChange(): void {

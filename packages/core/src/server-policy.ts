@@ -16,6 +16,7 @@
 
 import { UsageError } from "./errors.ts";
 import { ServerSession } from "./server-session.ts";
+import type { SessionHooks } from "./server-session-events.ts";
 import type { ServerSessionOptions } from "./server-session-options.ts";
 import type { SocketId } from "./socket-actions.ts";
 
@@ -59,6 +60,8 @@ export class ServerPolicy {
   private nextSocket = 1;
   private shuttingDown = false;
   private forceAt: number | null = null;
+  /** One set of hooks for every session (nothing allocated per connection for it). */
+  private readonly hooks: SessionHooks = { onClose: (s) => this.forget(s.socket) };
 
   constructor(options: ServerPolicyOptions = {}) {
     const max = options.maxConnectionsPerClient ?? 256;
@@ -112,9 +115,7 @@ export class ServerPolicy {
       return { accept: false, reason: "too-many-connections-from-client" };
     }
     const socket = this.nextSocket++;
-    const session = new ServerSession(socket, now, this.options, {
-      onClose: (s) => this.forget(s.socket),
-    });
+    const session = new ServerSession(socket, now, this.options, this.hooks);
     this.sessions.set(socket, session);
     this.addressOf.set(socket, key);
     this.perClient.set(key, count + 1);

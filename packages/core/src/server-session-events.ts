@@ -5,6 +5,7 @@
  */
 import type { ServerEvent } from "./connection-events.ts";
 import type { CloseReason } from "./keep-alive.ts";
+import type { ResponseOptions } from "./server-connection.ts";
 import type { ServerSession } from "./server-session.ts";
 
 /** What the application reads from a {@link ServerSession}. */
@@ -29,4 +30,15 @@ export type SessionState = "open" | "closing" | "closed" | "switched";
 export interface SessionHooks {
   /** Called once, synchronously, when the session closes its socket or is released. */
   readonly onClose?: (session: ServerSession) => void;
+}
+
+/** Options for {@link ServerSession.respond}. */
+export interface SessionResponseOptions extends ResponseOptions {
+  /**
+   * The whole body, when it is at hand: it is sent right after the head and
+   * the response ends (`bodyLength` defaults to its length). The answer to
+   * a HEAD request sends the head alone (RFC 9112 §6.3 item 1); a status
+   * without content (204, 304) refuses a non-empty body with a UsageError.
+   */
+  readonly body?: Uint8Array;
 }

@@ -10,6 +10,7 @@ import { UsageError } from "./errors.ts";
 import { DEFAULT_GRACEFUL_CLOSE, type GracefulCloseOptions } from "./graceful-close.ts";
 import type { Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
+import { ParserPool } from "./parser-pool.ts";
 
 /** Options of a {@link ServerSession}. All optional; the defaults are in {@link DEFAULT_SERVER_SESSION}. */
 export interface ServerSessionOptions {
@@ -157,14 +158,47 @@ export function resolveServerSessionOptions(
   };
 }
 
-/** The options of the {@link ServerConnection} a session wraps. */
-export function connectionOptions(
-  o: ResolvedServerSessionOptions,
-): Omit<ConnectionOptions, "role"> {
-  return {
+/** Options resolved once per options object (a server passes the same one to every session). */
+const RESOLVED = new WeakMap<ServerSessionOptions, ResolvedServerSessionOptions>();
+
+/**
+ * {@link resolveServerSessionOptions}, once per options object: sessions
+ * made with the same object share the result (and its parser pool, see
+ * {@link connectionOptions}).
+ */
+export function sharedResolvedOptions(
+  options: ServerSessionOptions | undefined,
+): ResolvedServerSessionOptions {
+  if (options === undefined) return resolveServerSessionOptions(options);
+  let r = RESOLVED.get(options);
+  if (r === undefined) {
+    r = resolveServerSessionOptions(options);
+    RESOLVED.set(options, r);
+  }
+  return r;
+}
+
+/** Connection options per resolved options object: one parser pool for all its sessions. */
+const CONNECTION_OPTIONS = new WeakMap<ResolvedServerSessionOptions, ServerConnectionOptions>();
+
+type ServerConnectionOptions = Omit<ConnectionOptions, "role">;
+
+/**
+ * The options of the {@link ServerConnection} a session wraps. Sessions
+ * made with the same resolved options share these, and with them one
+ * {@link ParserPool}: an idle connection holds no parser.
+ */
+export function connectionOptions(o: ResolvedServerSessionOptions): ServerConnectionOptions {
+  const known = CONNECTION_OPTIONS.get(o);
+  if (known !== undefined) return known;
+  const parserPool = new ParserPool({
+    kind: "request",
     limits: o.limits,
     lenientLineEndings: o.lenientLineEndings,
     ...(o.decodeLatin1 !== undefined ? { decodeLatin1: o.decodeLatin1 } : {}),
+  });
+  const made: ServerConnectionOptions = {
+    parserPool,
     maxPipelinedRequests: o.maxPipelinedRequests,
     maxRequests: o.maxRequestsPerConnection,
     // RFC 2068 §19.7.1.1: `timeout=` in whole seconds (`max=` is added by the connection).
@@ -172,6 +206,8 @@ export function connectionOptions(
       ? { advertiseKeepAlive: { timeoutSeconds: Math.floor(o.keepAliveTimeoutMs / 1000) } }
       : {}),
   };
+  CONNECTION_OPTIONS.set(o, made);
+  return made;
 }
 
 function atLeast(value: number | undefined, fallback: number, min: number, name: string): number {

@@ -9,11 +9,13 @@
  * {@link takeActions}; it arms one timer for {@link nextDeadline}. The
  * application reads {@link takeEvents} and answers through the session
  * (`respond`, `sendData`, `sendEnd`, `sendInformational`,
- * `respondToError`), so that the session sees every byte that goes out.
+ * `respondToError`: server-session-sends.ts), so that the session sees
+ * every byte that goes out.
  * Every call that can change a timer takes `now` (milliseconds, any
  * monotonic clock) after its required arguments.
  *
- * Its timers (head, idle, body) are described in session-timers.ts.
+ * Its timers (head, idle, body) are described in session-timers.ts, its
+ * read back-pressure in read-flow.ts.
  *
  * Once the connection reaches `must-close` the session resumes reading (to
  * discard, RFC 9112 §9.6) and starts the graceful close; the application
@@ -21,63 +23,58 @@
  */
 
 import { ActionQueue } from "./action-queue.ts";
-import { answerHeadTimeout, answerProtocolError, errorAnswerIsDue } from "./error-response.ts";
-import { type ProtocolError, UsageError } from "./errors.ts";
+import { answerHeadTimeout } from "./error-response.ts";
+import { UsageError } from "./errors.ts";
 import { GracefulClose, type GracefulCloseState } from "./graceful-close.ts";
 import type { CloseReason } from "./keep-alive.ts";
-import type { OutgoingFields } from "./outgoing-fields.ts";
-import { shouldPauseReading } from "./read-flow.ts";
-import type { OutgoingResponseHead } from "./serializer.ts";
-import { type ResponseOptions, ServerConnection } from "./server-connection.ts";
+import { OwedError } from "./owed-error.ts";
+import { pauseReading } from "./read-flow.ts";
+import { ServerConnection } from "./server-connection.ts";
 import type { SessionEvent, SessionHooks, SessionState } from "./server-session-events.ts";
 import {
   connectionOptions,
   type ResolvedServerSessionOptions,
-  resolveServerSessionOptions,
   type ServerSessionOptions,
+  sharedResolvedOptions,
 } from "./server-session-options.ts";
+import { SessionSends } from "./server-session-sends.ts";
 import { SessionTimers } from "./session-timers.ts";
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
-/** A protocol error waiting for its response. */
-interface OwedError {
-  readonly id: number;
-  readonly error: ProtocolError;
-}
+const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 
 /** The server side of one accepted socket. See the module comment. */
-export class ServerSession {
+export class ServerSession extends SessionSends {
   /** The adapter's handle for the socket, used in every action. */
   readonly socket: SocketId;
-  private readonly conn: ServerConnection;
-  private readonly closer: GracefulClose;
+  protected readonly conn: ServerConnection;
+  protected readonly closer: GracefulClose;
   private readonly opts: ResolvedServerSessionOptions;
   private readonly onClose: ((session: ServerSession) => void) | undefined;
-  private events: SessionEvent[] = [];
-  private readonly actions: ActionQueue;
+  /** Events the application has not taken; `null` when there are none (an idle connection). */
+  private events: SessionEvent[] | null = null;
+  protected readonly actions: ActionQueue;
   /** Body octets in `events` the application has not taken yet. */
   private queuedBytes = 0;
-  /** The request being read asked for 100-continue and no 100 went out yet (RFC 9110 §10.1.1). */
-  private awaitingContinue = false;
   private paused = false;
-  private owedError: OwedError | null = null;
   /** Shutdown was asked while a head was arriving: end persistence once it is read. */
   private shutdownAfterHead = false;
   private readonly timers: SessionTimers;
   private lastNow: number;
   private announced = false;
   private released = false;
-  private finished = false;
 
   constructor(socket: SocketId, now: number, options?: ServerSessionOptions, hooks?: SessionHooks) {
+    super();
     this.socket = socket;
-    this.opts = resolveServerSessionOptions(options);
+    this.opts = sharedResolvedOptions(options);
     const o = this.opts;
     this.conn = new ServerConnection(connectionOptions(o));
     this.closer = new GracefulClose(socket, o.linger);
     this.actions = new ActionQueue(socket);
     this.onClose = hooks?.onClose;
     this.timers = new SessionTimers(o);
+
     // A fresh connection owes nothing: it is idle until its first byte.
     this.timers.run("idle", true, now);
     this.lastNow = now;
@@ -139,20 +136,23 @@ export class ServerSession {
     return this.timers.nextDeadline();
   }
 
-  /** The actions to carry out, in order (adjacent writes merged). */
-  takeActions(): SocketAction[] {
+  /** The actions to carry out, in order (adjacent writes merged). Read-only. */
+  takeActions(): readonly SocketAction[] {
     return this.actions.take();
   }
 
   /**
-   * The events for the application, in order. Taking body data lets
-   * reading resume if it paused because the application fell behind.
+   * The events for the application, in order. Read-only. Taking body data
+   * lets reading resume if it paused because the application fell behind.
    */
-  takeEvents(): SessionEvent[] {
+  takeEvents(): readonly SessionEvent[] {
     const out = this.events;
-    this.events = [];
-    this.queuedBytes = 0;
-    this.settle(this.lastNow);
+    if (out === null) return NO_EVENTS;
+    this.events = null;
+    if (this.queuedBytes > 0) {
+      this.queuedBytes = 0;
+      this.settle(this.lastNow);
+    }
     return out;
   }
 
@@ -229,45 +229,7 @@ export class ServerSession {
     this.settle(now);
   }
 
-  // --- application side ---------------------------------------------------------
-
-  /** Starts the response to the oldest request awaiting one (see {@link ServerConnection.respond}). */
-  respond(head: OutgoingResponseHead, now: number, options?: ResponseOptions): void {
-    this.send(now, () => [this.conn.respond(head, options)]);
-  }
-
-  /** Sends body data of the current response. */
-  sendData(data: Uint8Array, now: number): void {
-    this.send(now, () => this.conn.sendData(data));
-  }
-
-  /** Ends the current response (with trailers, when chunked). */
-  sendEnd(now: number, trailers?: OutgoingFields): void {
-    this.send(now, () => this.conn.sendEnd(trailers));
-  }
-
-  /** Sends a 1xx interim response, e.g. 100 Continue (RFC 9110 §15.2, §10.1.1). */
-  sendInformational(status: number, now: number, fields?: OutgoingFields): void {
-    this.send(now, () => {
-      const head = this.conn.sendInformational(status, fields);
-      if (status === 100) this.awaitingContinue = false;
-      return [head];
-    });
-  }
-
-  /**
-   * Answers the protocol error of exchange `id` with a minimal response: its
-   * status, a short text body, `Connection: close`; the graceful close
-   * follows. For `errorResponses: "app"`; in `auto` mode the session already
-   * does this. Throws a {@link UsageError} unless `id` is an unanswered
-   * error whose turn it is.
-   */
-  respondToError(id: number, now: number): void {
-    if (this.owedError?.id !== id || !this.errorIsDue()) {
-      throw new UsageError("INVALID_STATE", `exchange ${id} is no protocol error due an answer`);
-    }
-    this.send(now, () => this.answerError());
-  }
+  // --- after a protocol switch ----------------------------------------------------
 
   /** After a protocol switch: the bytes already received that belong to the new protocol. */
   takeRest(): Uint8Array {
@@ -300,17 +262,18 @@ export class ServerSession {
         this.queuedBytes += ev.data.length;
         this.awaitingContinue = false;
       } else if (ev.type === "error") {
-        this.owedError = { id: ev.id, error: ev.error };
+        this.owed ??= new OwedError();
+        this.owed.record(ev.id, ev.error);
         this.shutdownAfterHead = false;
       } else if (ev.type === "peer-closed") {
         this.shutdownAfterHead = false;
       }
-      this.events.push(ev);
+      this.emit(ev);
     }
   }
 
   /** Brings timers, read flow and the close in line with the connection's state. */
-  private settle(now: number): void {
+  protected settle(now: number): void {
     if (now > this.lastNow) this.lastNow = now;
     if (this.finished) return;
     this.advance(now);
@@ -329,46 +292,39 @@ export class ServerSession {
     if (this.released || conn.state === "switched" || this.closer.state !== "open") return;
     // A response that ended may have freed a read-ahead slot (RFC 9112 §9.3.2).
     this.pump();
-    if (this.opts.errorResponses === "auto" && this.errorIsDue()) this.write(this.answerError());
+    const owed = this.owed;
+    if (owed !== null && this.opts.errorResponses === "auto" && owed.isDue(conn)) {
+      this.write(owed.answer(conn));
+    }
     if (conn.state === "must-close") {
       // RFC 9112 §9.6: keep reading (and discarding) until the client's FIN.
       this.setPaused(false);
-      this.owedError = null;
+      this.owed?.clear();
       this.announce();
       this.actions.push(this.closer.begin(now));
     }
   }
 
-  /** While open: which timers run, and whether reading pauses. */
+  /** While open: which timers run (session-timers.ts), and whether reading pauses (read-flow.ts). */
   private settleTimersAndFlow(now: number): void {
     const conn = this.conn;
-    const timers = this.timers;
-    timers.run("head", conn.headInProgress, now);
-    const idle =
-      conn.state === "open" &&
-      conn.pendingResponses === 0 &&
-      !conn.readingBody &&
-      conn.buffered === 0 &&
-      !this.closer.writesPending;
-    timers.run("idle", idle, now);
-    this.setPaused(this.wantsPause());
+    const o = this.opts;
+    const readingBody = conn.readingBody;
+    const headInProgress = this.timers.follow(conn, this.closer.writesPending, now);
+    this.setPaused(
+      pauseReading(
+        conn.state,
+        readingBody,
+        conn.pendingResponses,
+        o.maxPipelinedRequests,
+        conn.buffered,
+        this.queuedBytes,
+        o.maxBufferedBytes,
+        headInProgress,
+      ),
+    );
     // The client waits for our 100 before it sends the body: not its silence.
-    timers.run("body", conn.readingBody && !this.paused && !this.awaitingContinue, now);
-  }
-
-  /** Whether reading must pause (back-pressure, see read-flow.ts). */
-  private wantsPause(): boolean {
-    const conn = this.conn;
-    return shouldPauseReading({
-      connectionState: conn.state,
-      readingBody: conn.readingBody,
-      pendingResponses: conn.pendingResponses,
-      maxPipelinedRequests: this.opts.maxPipelinedRequests,
-      unparsedBytes: conn.buffered,
-      untakenBytes: this.queuedBytes,
-      maxBufferedBytes: this.opts.maxBufferedBytes,
-      headInProgress: conn.headInProgress,
-    });
+    this.timers.run("body", readingBody && !this.paused && !this.awaitingContinue, now);
   }
 
   private setPaused(paused: boolean): void {
@@ -377,43 +333,20 @@ export class ServerSession {
     this.actions.reading(paused);
   }
 
-  /** The owed protocol error is the next exchange to answer. */
-  private errorIsDue(): boolean {
-    return this.owedError !== null && errorAnswerIsDue(this.conn, this.owedError.id);
-  }
-
-  /** The minimal response to the owed protocol error (RFC 9112 §9.6: then close). */
-  private answerError(): Uint8Array[] {
-    const owed = this.owedError as OwedError;
-    this.owedError = null;
-    return answerProtocolError(this.conn, owed.error.status);
-  }
-
-  /** Runs an application-side send: refused once closing; timers settle even if it throws. */
-  private send(now: number, produce: () => readonly Uint8Array[]): void {
-    if (this.finished || this.closer.state !== "open") {
-      throw new UsageError(
-        "SEND_AFTER_CLOSE",
-        "the connection is closing: nothing more can be sent",
-      );
-    }
-    try {
-      this.write(produce());
-    } finally {
-      this.settle(now);
-    }
-  }
-
-  private write(data: readonly Uint8Array[]): void {
-    if (data.some((b) => b.length > 0)) this.closer.wrote(); // throws once closing
-    this.actions.write(data);
-  }
-
   /** Tells the application, once, that nothing more can be sent. */
   private announce(): void {
     if (this.announced) return;
     this.announced = true;
-    this.events.push({ type: "close", reason: this.conn.closeReason ?? "aborted" });
+    this.emit({ type: "close", reason: this.conn.closeReason ?? "aborted" });
+  }
+
+  private emit(ev: SessionEvent): void {
+    const events = this.events;
+    if (events === null) this.events = [ev];
+    // A request and its end usually come together: a list of two made to
+    // size costs less than growing a list of one (V8 grows it by 16).
+    else if (events.length === 1) this.events = [events[0] as SessionEvent, ev];
+    else events.push(ev);
   }
 
   private finish(): void {

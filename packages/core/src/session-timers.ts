@@ -14,6 +14,8 @@
  * it. At most one of `head`, `idle` and `body` runs at a time.
  */
 
+import type { ServerConnection } from "./server-connection.ts";
+
 /** The name of a session timer. */
 export type SessionTimer = "head" | "idle" | "body";
 
@@ -24,11 +26,15 @@ export interface SessionTimerDurations {
   readonly bodyTimeoutMs: number;
 }
 
-/** Start times of the three session timers. See the module comment. */
+/**
+ * Start times of the three session timers. See the module comment. Plain
+ * fields and branches, no lookups by name: it runs after every input.
+ */
 export class SessionTimers {
   private head: number | null = null;
   private idle: number | null = null;
   private body: number | null = null;
+  /** Shared by every session of a server (read, never copied: an idle connection stays small). */
   private readonly durations: SessionTimerDurations;
 
   constructor(durations: SessionTimerDurations) {
@@ -37,13 +43,34 @@ export class SessionTimers {
 
   /** Starts `timer` at `now` if it is not running yet, or stops it. */
   run(timer: SessionTimer, running: boolean, now: number): void {
-    const since = running ? (this[timer] ?? now) : null;
-    this[timer] = since;
+    if (timer === "head") this.head = running ? (this.head ?? now) : null;
+    else if (timer === "idle") this.idle = running ? (this.idle ?? now) : null;
+    else this.body = running ? (this.body ?? now) : null;
   }
 
   /** Restarts `timer` at `now` (progress was made). */
   restart(timer: SessionTimer, now: number): void {
-    this[timer] = now;
+    if (timer === "head") this.head = now;
+    else if (timer === "idle") this.idle = now;
+    else this.body = now;
+  }
+
+  /**
+   * While the connection is open: runs `head` while a head is arriving and
+   * `idle` while nothing is owed, read, buffered or unflushed (`body` is the
+   * session's call). Returns whether a head is in progress.
+   */
+  follow(conn: ServerConnection, writesPending: boolean, now: number): boolean {
+    const headInProgress = conn.headInProgress;
+    this.run("head", headInProgress, now);
+    const idle =
+      conn.state === "open" &&
+      conn.pendingResponses === 0 &&
+      !conn.readingBody &&
+      conn.buffered === 0 &&
+      !writesPending;
+    this.run("idle", idle, now);
+    return headInProgress;
   }
 
   /** Stops every timer. */
@@ -53,31 +80,25 @@ export class SessionTimers {
 
   /** The earliest deadline of the running timers, or `null`. */
   nextDeadline(): number | null {
-    let at: number | null = null;
-    for (const timer of ["head", "idle", "body"] as const) {
-      const d = this.deadlineOf(timer);
-      if (d !== null && (at === null || d < at)) at = d;
-    }
-    return at;
+    const d = this.durations;
+    const h = deadline(this.head, d.headersTimeoutMs);
+    const i = deadline(this.idle, d.keepAliveTimeoutMs);
+    const b = deadline(this.body, d.bodyTimeoutMs);
+    const at = Math.min(h, i, b);
+    return at === Number.POSITIVE_INFINITY ? null : at;
   }
 
   /** The timer whose deadline `now` has reached, if any (`head` first). */
   due(now: number): SessionTimer | null {
-    for (const timer of ["head", "idle", "body"] as const) {
-      const d = this.deadlineOf(timer);
-      if (d !== null && now >= d) return timer;
-    }
+    const d = this.durations;
+    if (now >= deadline(this.head, d.headersTimeoutMs)) return "head";
+    if (now >= deadline(this.idle, d.keepAliveTimeoutMs)) return "idle";
+    if (now >= deadline(this.body, d.bodyTimeoutMs)) return "body";
     return null;
   }
+}
 
-  private deadlineOf(timer: SessionTimer): number | null {
-    const since = this[timer];
-    const ms =
-      timer === "head"
-        ? this.durations.headersTimeoutMs
-        : timer === "idle"
-          ? this.durations.keepAliveTimeoutMs
-          : this.durations.bodyTimeoutMs;
-    return since === null || !Number.isFinite(ms) ? null : since + ms;
-  }
+/** A timer's deadline; Infinity when it is not running or never fires. */
+function deadline(since: number | null, ms: number): number {
+  return since === null ? Number.POSITIVE_INFINITY : since + ms;
 }

@@ -32,6 +32,11 @@ export interface ScenarioRequest {
   /** The streamed body's declared length (Content-Length); default chunked. */
   readonly streamLength?: number;
   readonly version?: "1.0" | "1.1";
+  /**
+   * The caller holds the response until it is complete (`PoolRequest.buffered`,
+   * as `request()` does). Default false: a streaming caller, as `fetch()`.
+   */
+  readonly buffered?: boolean;
 }
 
 /** What the client does, and when (virtual milliseconds). */
@@ -172,6 +177,7 @@ export function runScenario(s: Scenario): ScenarioOutcome & { readonly sim: SimN
         fields: r.headers ?? [],
         body,
         ...(r.version !== undefined ? { version: r.version } : {}),
+        ...(r.buffered === true ? { buffered: true } : {}),
       });
       ids.set(r.name, id);
       for (const chunk of r.stream ?? []) sim.writeBody(id, latin1(chunk));
@@ -228,11 +234,13 @@ function summarize(sim: SimNetwork, ids: ReadonlyMap<string, number>): ScenarioO
   };
 }
 
+/** The attempts of a request's last response (a buffered one may have had several). */
 function attemptsOf(sim: SimNetwork, id: number): number {
+  let count = 0;
   for (const { event } of sim.events) {
-    if (event.type === "response" && event.id === id) return event.attempts.count;
+    if (event.type === "response" && event.id === id) count = event.attempts.count;
   }
-  return 0;
+  return count;
 }
 
 /** The differences between an outcome and an expectation (empty when it passes), problems included. */

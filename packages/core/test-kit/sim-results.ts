@@ -74,6 +74,11 @@ export class ResultRecorder {
         break;
       case "request-retried":
         r.retries.push(ev.reason);
+        // A buffered request's cut response was never shown: it starts over.
+        r.head = null;
+        r.body = "";
+        r.connection = null;
+        r.reused = null;
         break;
       case "end":
       case "error":

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ClientConnection } from "../src/client-connection.ts";
+import { ClientConnection, prepareRequest } from "../src/client-connection.ts";
 import type { ClientEvent } from "../src/connection-events.ts";
 import { UsageError } from "../src/errors.ts";
+import { Fields } from "../src/fields.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("latin1");
@@ -212,5 +213,75 @@ describe("ClientConnection: failures", () => {
     const err = drain(conn).at(-1);
     expect(err?.type === "error" && err.error.code).toBe("UNSOLICITED_RESPONSE");
     expect(conn.state).toBe("must-close");
+  });
+});
+
+describe("ClientConnection: a request prepared once (prepareRequest, sendPrepared)", () => {
+  it("writes the same octets as request(), on any connection of its kind", () => {
+    const prepared = prepareRequest(
+      { method: "GET", target: "/x", fields: [["Host", "a"]] },
+      {},
+      false,
+    );
+    const a = new ClientConnection();
+    const b = new ClientConnection();
+    expect(text(a.sendPrepared(prepared).bytes)).toBe(get(b, "/x").wire);
+    // The same prepared head again, on another connection.
+    const c = new ClientConnection();
+    expect(text(c.sendPrepared(prepared).bytes)).toBe("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  });
+
+  it("RFC 9112 §9.3: an HTTP/1.0 request is prepared with Connection: keep-alive, except to a proxy it persists on nothing", () => {
+    const head = { method: "GET", target: "/", version: "1.0" as const, fields: [["Host", "a"]] };
+    const direct = prepareRequest(
+      { ...head, fields: Fields.from(head.fields as [string, string][]) },
+      {},
+      false,
+    );
+    expect(text(direct.bytes)).toContain("Connection: keep-alive\r\n");
+    expect(direct.closeReason).toBeNull();
+    const viaProxy = prepareRequest({ ...head, fields: [["Host", "a"]] }, {}, true);
+    expect(viaProxy.closeReason).toBe("http10-without-keep-alive");
+  });
+
+  it("RFC 9112 §9.6: a prepared Connection: close ends persistence after that request", () => {
+    const prepared = prepareRequest(
+      {
+        method: "GET",
+        target: "/",
+        fields: [
+          ["Host", "a"],
+          ["Connection", "close"],
+        ],
+      },
+      {},
+      false,
+    );
+    expect(prepared.closeReason).toBe("connection-close");
+    const conn = new ClientConnection();
+    conn.sendPrepared(prepared);
+    expect(conn.canSend).toBe(false);
+  });
+
+  it("a head the serializer refuses fails when prepared (UsageError), never when sent", () => {
+    expect(() => prepareRequest({ method: "G T", target: "/", fields: [] }, {}, false)).toThrow(
+      UsageError,
+    );
+  });
+
+  it("RFC 9112 §9.3: the last response's persistence and Keep-Alive hint are kept for the pool", () => {
+    const conn = new ClientConnection();
+    get(conn);
+    conn.receive(
+      bytes("HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5, max=9\r\nContent-Length: 0\r\n\r\n"),
+    );
+    drain(conn);
+    expect(conn.lastResponseClose).toBeNull();
+    expect(conn.lastResponseHint).toEqual({ timeoutSeconds: 5, max: 9 });
+    get(conn);
+    conn.receive(bytes("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
+    drain(conn);
+    expect(conn.lastResponseClose).toBe("connection-close");
+    expect(conn.lastResponseHint).toBeNull();
   });
 });

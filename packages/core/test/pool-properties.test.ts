@@ -8,7 +8,9 @@
  * 3. a failed request fails with a typed RequestError after at most
  *    `maxAttempts` attempts (plus the `not-processed` re-queues, which do
  *    not count, retry.ts row 4);
- * 4. no non-idempotent request without an Idempotency-Key is written twice;
+ * 4. no non-idempotent request without an Idempotency-Key is written twice,
+ *    buffered or not; a streaming (not buffered) request is never retried
+ *    once its response head was delivered (retry.ts row 2);
  * 5. the pool never holds more connections than its caps;
  * 6. once everything has settled and the idle timeouts have passed, no
  *    connection and no timer is left;
@@ -36,6 +38,8 @@ interface Job {
   readonly origin: string;
   /** Cancelled this long after it was sent, if at all. */
   readonly cancelAfter: number | undefined;
+  /** The caller holds the response until complete (`PoolRequest.buffered`). */
+  readonly buffered: boolean;
 }
 
 const job: fc.Arbitrary<Job> = fc.record({
@@ -51,6 +55,7 @@ const job: fc.Arbitrary<Job> = fc.record({
     { arbitrary: fc.constant(undefined), weight: 9 },
     { arbitrary: fc.integer({ min: 0, max: 60 }), weight: 1 },
   ),
+  buffered: fc.boolean(),
 });
 
 const poolOptions: fc.Arbitrary<PoolOptions> = fc.record({
@@ -157,6 +162,7 @@ function play(
         fields,
         // HTTP/1.0 cannot chunk: a streamed body then declares its length.
         body: !hasBody ? null : stream ? { stream: true, length: j.bodySize } : payload,
+        buffered: j.buffered,
       });
       ids[i] = id;
       if (j.cancelAfter !== undefined) sim.at(j.at + j.cancelAfter, () => sim.cancel(id));
@@ -217,6 +223,17 @@ function check(p: Played, options: PoolOptions): string[] {
         out.push(`${target}: failed after ${err.attempts.count} attempts`);
       }
     } else out.push(`${target}: unexpected outcome ${r.outcome}`);
+    if (!j.buffered) {
+      // Row 2: once the head reached a streaming caller, no second answer.
+      let headSeen = false;
+      for (const { event } of sim.events) {
+        if (!("id" in event) || event.id !== id) continue;
+        if (event.type === "response") headSeen = true;
+        if (event.type === "request-retried" && headSeen) {
+          out.push(`${target}: a streaming request was retried after its head was delivered`);
+        }
+      }
+    }
     if (!isIdempotent(j.method) && !j.key) {
       const written = lines.filter((l) => l === `${j.method} ${target} HTTP/1.1`).length;
       if (written > 1) out.push(`${j.method} ${target} written ${written} times`);

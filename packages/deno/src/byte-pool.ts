@@ -53,5 +53,5 @@ export class BytePool {
   }
 }
 
-/** The pool the Deno socket layer's reads and writes share. */
+/** The pool of the Deno socket layer's write batches (reads have a pool of their own, read-buffer.ts). */
 export const sharedPool = new BytePool();

@@ -1,0 +1,170 @@
+/**
+ * The Web `Request` a fetch handler receives, built on demand.
+ *
+ * A runtime's `Request` is costly to construct (on Node 20 a request with a
+ * signal costs more than the rest of a small exchange: the signal, a
+ * follower signal, listeners and a finalizer), and most handlers only look
+ * at the method, the URL and a header or two. A {@link LazyRequest} answers
+ * those from the parsed request head; everything else — the body and its
+ * readers, `signal`, `clone()`, the rarely used attributes — builds the real
+ * `Request` once (it "materializes") and forwards to it from then on.
+ *
+ * It is `instanceof Request` (its prototype chain runs through
+ * `Request.prototype`), and every attribute and method of the runtime's
+ * `Request.prototype` works on it. One thing does not: it is no native
+ * `Request` internally, so passing it as the *input* of `new Request(input)`
+ * or `fetch(input)` fails with a TypeError; pass `request.clone()` (a native
+ * `Request`) or copy its parts into an init instead.
+ */
+import type { RequestHead } from "@tether/core";
+
+/** The abort signal of a request, or a function that makes it on first use. */
+export type SignalSource = AbortSignal | (() => AbortSignal);
+
+/**
+ * Methods the Fetch Standard keeps as they are (already upper-case, or not
+ * normalized) and allows in a `Request`. Others — lower-case spellings that
+ * `Request` would upper-case, and CONNECT/TRACE/TRACK, which it refuses —
+ * build the native `Request` at once, so they behave exactly as before.
+ */
+const LAZY_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]);
+
+/** Methods whose Web `Request` may not carry a body (Fetch Standard). */
+const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
+
+/** What a request is made of, before any Web object exists. */
+export interface RequestParts {
+  readonly head: RequestHead;
+  /** The absolute URL, not yet parsed (see `requestUrl`). */
+  readonly url: string;
+  /** The body stream, or null (GET and HEAD bodies are not exposed). */
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly signal: SignalSource | undefined;
+}
+
+/** A `Request` built on demand. See the module comment. */
+export class LazyRequest {
+  #parts: RequestParts;
+  #real: Request | null = null;
+  #url: string | null = null;
+  #headers: Headers | null = null;
+
+  private constructor(parts: RequestParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * The `Request` for `parts`: a lazy one for the common methods, else the
+   * native one, built now (it may throw the runtime's TypeError).
+   */
+  static of(parts: RequestParts): Request {
+    const body = NO_BODY_METHODS.has(parts.head.method) ? null : parts.body;
+    const own = body === parts.body ? parts : { ...parts, body };
+    if (!LAZY_METHODS.has(parts.head.method)) return nativeRequest(own, null);
+    return new LazyRequest(own) as unknown as Request;
+  }
+
+  /** Whether the native `Request` has been built. */
+  static materialized(request: Request): boolean {
+    return #real in request && (request as unknown as LazyRequest).#real !== null;
+  }
+
+  /** The native `Request`, built on first use. */
+  static native(request: LazyRequest): Request {
+    let real = request.#real;
+    if (real === null) {
+      real = nativeRequest(request.#parts, request.#headers);
+      request.#real = real;
+    }
+    return real;
+  }
+
+  get method(): string {
+    return this.#parts.head.method;
+  }
+
+  /** The URL as the URL Standard serializes it (what `Request#url` gives). */
+  get url(): string {
+    let url = this.#url;
+    if (url === null) {
+      url = this.#real !== null ? this.#real.url : new URL(this.#parts.url).href;
+      this.#url = url;
+    }
+    return url;
+  }
+
+  /** The request's fields; the same object on every read, also once materialized. */
+  get headers(): Headers {
+    let headers = this.#headers;
+    if (headers === null) {
+      headers = this.#real !== null ? this.#real.headers : headersOf(this.#parts.head.fields.raw);
+      this.#headers = headers;
+    }
+    return headers;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#real === null && this.#parts.body === null) return null;
+    return LazyRequest.native(this).body;
+  }
+
+  get bodyUsed(): boolean {
+    return this.#real?.bodyUsed ?? false;
+  }
+
+  static {
+    // Everything else `Request.prototype` has — signal, clone(), the body
+    // readers, cache, mode… and whatever a runtime adds — is forwarded to
+    // the native request. Read at load time, so a runtime's extras work too.
+    const own = new Set(Reflect.ownKeys(LazyRequest.prototype));
+    const proto = Request.prototype;
+    for (const key of Reflect.ownKeys(proto)) {
+      if (own.has(key)) continue;
+      const d = Reflect.getOwnPropertyDescriptor(proto, key);
+      if (d === undefined) continue;
+      if (d.get !== undefined) {
+        Object.defineProperty(LazyRequest.prototype, key, {
+          configurable: true,
+          enumerable: d.enumerable ?? false,
+          get(this: LazyRequest) {
+            return Reflect.get(LazyRequest.native(this), key);
+          },
+        });
+      } else if (typeof d.value === "function") {
+        Object.defineProperty(LazyRequest.prototype, key, {
+          configurable: true,
+          enumerable: d.enumerable ?? false,
+          writable: true,
+          value(this: LazyRequest, ...args: unknown[]): unknown {
+            const real = LazyRequest.native(this);
+            return Reflect.apply(d.value as (...a: unknown[]) => unknown, real, args);
+          },
+        });
+      }
+      // Plain data (Symbol.toStringTag) is inherited as it is.
+    }
+    Object.setPrototypeOf(LazyRequest.prototype, proto);
+  }
+}
+
+/** A `Headers` holding field lines (a flat `[name, value, …]` list). */
+export function headersOf(raw: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+  return headers;
+}
+
+/** The runtime's own `Request` for `parts` (the lazy one's headers, when it made them). */
+function nativeRequest(parts: RequestParts, headers: Headers | null): Request {
+  const init: RequestInit & { duplex?: "half" } = {
+    method: parts.head.method,
+    headers: headers ?? headersOf(parts.head.fields.raw),
+  };
+  const signal = parts.signal;
+  if (signal !== undefined) init.signal = typeof signal === "function" ? signal() : signal;
+  if (parts.body !== null) {
+    init.body = parts.body;
+    init.duplex = "half";
+  }
+  return new Request(parts.url, init);
+}

@@ -1,0 +1,265 @@
+/**
+ * A fetch handler's `Response` on the wire, by each way web-answer.ts can
+ * take: content read without its stream (Node, Deno), content read from the
+ * stream when it ends at once (Bun; forced here on every runtime), and the
+ * general streamed way. Runs under vitest (Node) and `bun test`.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { ServeOptions } from "../src/api.ts";
+import { FAST_RESPONSES_AVAILABLE, memoryContent } from "../src/response-fast-path.ts";
+import { createServe } from "../src/server.ts";
+import type { RawSocket } from "../src/socket-layer.ts";
+import { webAnswerWays } from "../src/web-answer.ts";
+import { memoryLayer } from "./memory-layer.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Sends `request` on a raw connection; resolves with everything read until the server closes. */
+async function wire(fetch: NonNullable<ServeOptions["fetch"]>, request: string): Promise<string> {
+  const layer = memoryLayer();
+  const server = await createServe(layer)({ hostname: "127.0.0.1", port: 0, fetch });
+  let seen = "";
+  await new Promise<void>((resolve) => {
+    let socket: RawSocket | null = null;
+    layer.connect(
+      { hostname: "127.0.0.1", port: server.port },
+      {
+        open: (s) => {
+          socket = s;
+          s.write([enc.encode(request)]);
+        },
+        data: (bytes) => {
+          seen += dec.decode(bytes);
+        },
+        end: () => (socket as RawSocket | null)?.shutdownWrite(),
+        drain: () => {},
+        close: () => resolve(),
+      },
+    );
+  });
+  await server.close();
+  return seen;
+}
+
+const get = (method = "GET") => `${method} / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`;
+
+/** Head lines (lower-cased names) and body of the one response in `text`. */
+function parse(text: string): { status: string; fields: [string, string][]; body: string } {
+  const end = text.indexOf("\r\n\r\n");
+  const [status, ...lines] = text.slice(0, end).split("\r\n");
+  const fields = lines.map((l): [string, string] => {
+    const i = l.indexOf(":");
+    return [l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()];
+  });
+  return { status: status as string, fields, body: text.slice(end + 4) };
+}
+
+const field = (p: ReturnType<typeof parse>, name: string) =>
+  p.fields.filter(([n]) => n === name).map(([, v]) => v);
+
+const WAYS = FAST_RESPONSES_AVAILABLE
+  ? ["in memory", "read from the stream"]
+  : ["read from the stream"];
+
+afterEach(() => {
+  webAnswerWays.peek = FAST_RESPONSES_AVAILABLE;
+});
+
+describe.each(WAYS)("a Web Response, content %s", (way) => {
+  const use = () => {
+    webAnswerWays.peek = way === "in memory";
+  };
+
+  it("RFC 9112 §6.2: a string body is sent with its Content-Length and default Content-Type", async () => {
+    use();
+    const p = parse(await wire(() => new Response("Hello, World!"), get()));
+    expect(p.status).toMatch(/^HTTP\/1\.1 200 /);
+    expect(field(p, "content-length")).toEqual(["13"]);
+    // The Content-Type the runtime's Response reports (Bun's headers show none).
+    const own = new Response("").headers.get("content-type");
+    expect(field(p, "content-type")).toEqual(own === null ? [] : [own]);
+    expect(p.body).toBe("Hello, World!");
+  });
+
+  it("UTF-8 strings: Content-Length counts octets", async () => {
+    use();
+    const p = parse(await wire(() => new Response("héllo ✓"), get()));
+    expect(field(p, "content-length")).toEqual([String(enc.encode("héllo ✓").length)]);
+    expect(p.body).toBe("héllo ✓");
+  });
+
+  it("bytes, ArrayBuffer and JSON bodies", async () => {
+    use();
+    const bytes = parse(await wire(() => new Response(enc.encode("abc")), get()));
+    expect(field(bytes, "content-length")).toEqual(["3"]);
+    expect(bytes.body).toBe("abc");
+    const buffer = parse(await wire(() => new Response(enc.encode("xy").buffer), get()));
+    expect(buffer.body).toBe("xy");
+    const json = parse(await wire(() => Response.json({ a: 1 }), get()));
+    expect(field(json, "content-type")).toEqual([Response.json(1).headers.get("content-type")]);
+    expect(json.body).toBe('{"a":1}');
+  });
+
+  it("an empty string and a null body: Content-Length 0", async () => {
+    use();
+    for (const body of ["", null]) {
+      const p = parse(await wire(() => new Response(body), get()));
+      expect(p.status).toMatch(/^HTTP\/1\.1 200 /);
+      expect(field(p, "content-length")).toEqual(["0"]);
+      expect(p.body).toBe("");
+    }
+  });
+
+  it("RFC 9110 §9.3.2: HEAD gets the Content-Length of the content, and no content", async () => {
+    use();
+    const p = parse(await wire(() => new Response("Hello, World!"), get("HEAD")));
+    expect(p.status).toMatch(/^HTTP\/1\.1 200 /);
+    expect(field(p, "content-length")).toEqual(["13"]);
+    expect(p.body).toBe("");
+  });
+
+  it("RFC 9110 §15.3.5, §15.4.5: 204 and 304 have no content and no Content-Length", async () => {
+    use();
+    for (const status of [204, 304]) {
+      const p = parse(await wire(() => new Response(null, { status }), get()));
+      expect(p.status.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+      expect(field(p, "content-length")).toEqual([]);
+      expect(field(p, "transfer-encoding")).toEqual([]);
+      expect(p.body).toBe("");
+    }
+  });
+
+  it("RFC 9112 §4: a custom status and reason phrase are sent as given", async () => {
+    use();
+    const p = parse(
+      await wire(() => new Response("x", { status: 299, statusText: "Fine Indeed" }), get()),
+    );
+    expect(p.status).toBe("HTTP/1.1 299 Fine Indeed");
+  });
+
+  it("RFC 6265 §3: each Set-Cookie goes on its own line; other fields pass", async () => {
+    use();
+    const p = parse(
+      await wire(() => {
+        const headers = new Headers({ "x-a": "1" });
+        headers.append("set-cookie", "a=1; Path=/");
+        headers.append("set-cookie", "b=2, c");
+        return new Response("ok", { headers });
+      }, get()),
+    );
+    expect(field(p, "set-cookie")).toEqual(["a=1; Path=/", "b=2, c"]);
+    expect(field(p, "x-a")).toEqual(["1"]);
+  });
+
+  it("RFC 9112 §6: framing is the server's: a declared matching Content-Length is kept once, Transfer-Encoding dropped", async () => {
+    use();
+    const p = parse(
+      await wire(
+        () =>
+          new Response("four", {
+            headers: { "content-length": "4", "transfer-encoding": "chunked" },
+          }),
+        get(),
+      ),
+    );
+    expect(field(p, "content-length")).toEqual(["4"]);
+    expect(field(p, "transfer-encoding")).toEqual([]);
+    expect(p.body).toBe("four");
+  });
+
+  it("RFC 9112 §7.1: a live stream is sent chunked, chunk by chunk", async () => {
+    use();
+    const p = parse(
+      await wire(() => {
+        let n = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            await new Promise((r) => setTimeout(r, 2));
+            if (n === 3) controller.close();
+            else controller.enqueue(enc.encode(`part${n++};`));
+          },
+        });
+        return new Response(body);
+      }, get()),
+    );
+    expect(field(p, "transfer-encoding")).toEqual(["chunked"]);
+    expect(field(p, "content-length")).toEqual([]);
+    const data = p.body.replace(/[0-9a-f]+\r\n/g, "").replace(/\r\n/g, "");
+    expect(data).toBe("part0;part1;part2;");
+  });
+
+  it("a stream of one chunk that ends at once gets a Content-Length, as before", async () => {
+    use();
+    const p = parse(
+      await wire(
+        () =>
+          new Response(
+            new ReadableStream({
+              start(c) {
+                c.enqueue(enc.encode("abcd"));
+                c.close();
+              },
+            }),
+          ),
+        get(),
+      ),
+    );
+    expect(field(p, "content-length")).toEqual(["4"]);
+    expect(field(p, "transfer-encoding")).toEqual([]);
+    expect(p.body).toBe("abcd");
+  });
+
+  it("RFC 9112 §9.3.2: pipelined answers stay in order, in-memory ones behind a stream", async () => {
+    use();
+    const two =
+      "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /fast HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      if (new URL(req.url).pathname === "/fast") return new Response("fast");
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            await new Promise((r) => setTimeout(r, 5));
+            c.enqueue(enc.encode("slow"));
+            c.close();
+          },
+        }),
+      );
+    }, two);
+    expect(text, text).toContain("slow");
+    expect(text.indexOf("fast")).toBeGreaterThan(text.indexOf("slow"));
+  });
+});
+
+// Bun keeps a response's content out of reach: nothing to read there.
+describe.skipIf(!FAST_RESPONSES_AVAILABLE)(
+  "memoryContent: a response's content without its stream",
+  () => {
+    const text = (b: Uint8Array | null | undefined) =>
+      b === undefined ? "unknown" : b === null ? "none" : dec.decode(b);
+
+    it("is the content of strings, bytes, buffers and JSON", () => {
+      expect(text(memoryContent(new Response("héllo")))).toBe("héllo");
+      expect(text(memoryContent(new Response("h", { headers: { "x-a": "1" } })))).toBe("h");
+      expect(text(memoryContent(new Response(enc.encode("u8"))))).toBe("u8");
+      expect(text(memoryContent(new Response(new ArrayBuffer(2))))).toBe("\0\0");
+      expect(text(memoryContent(Response.json([1])))).toBe("[1]");
+    });
+
+    it("is none for a null body", () => {
+      expect(text(memoryContent(new Response(null)))).toBe("none");
+      expect(text(memoryContent(new Response(null, { status: 204 })))).toBe("none");
+    });
+
+    it("is unknown for streams and Blobs, and for a body already used or locked", async () => {
+      expect(text(memoryContent(new Response(new ReadableStream())))).toBe("unknown");
+      expect(text(memoryContent(new Response(new Blob(["b"]))))).toBe("unknown");
+      const used = new Response("u");
+      await used.text();
+      expect(text(memoryContent(used))).toBe("unknown");
+      const locked = new Response("l");
+      locked.body?.getReader();
+      expect(text(memoryContent(locked))).toBe("unknown");
+    });
+  },
+);
