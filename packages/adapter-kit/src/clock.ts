@@ -1,7 +1,8 @@
 /**
  * Time for core. Core takes time as a number in milliseconds; the adapters
  * read it from the monotonic clock (never the wall clock, which can jump)
- * and arm one timer per driver for its next deadline.
+ * and arm one timer per server for its connections' deadlines
+ * (deadline-queue.ts), one per client for its pool's.
  */
 
 /** Milliseconds on the monotonic clock. */

@@ -11,21 +11,38 @@ import { fromWebResponse, toBytes } from "./web.ts";
 
 const utf8 = new TextEncoder();
 
+/** Size of one slab for short text bodies (see {@link encodeText}). */
+const TEXT_SLAB_SIZE = 8192;
+let textSlab = new Uint8Array(TEXT_SLAB_SIZE);
+let textSlabOffset = 0;
+
 /**
  * A handler's text body as UTF-8. A short ASCII text (the common small
  * answer) is copied in a loop: `TextEncoder.encode` costs about half a
  * microsecond per call on Node 20 whatever the length, several times the copy.
+ * It is copied into a shared slab, the way core carves response heads
+ * (latin1-encode.ts): a view of a slab is one object, where a Uint8Array
+ * of its own is three (view, ArrayBuffer, backing store). A slab region is
+ * handed out once and never written again, so the view is safe to keep and
+ * to write out later.
  */
 export function encodeText(text: string): Uint8Array {
   const n = text.length;
   if (n > 64) return utf8.encode(text);
-  const out = new Uint8Array(n);
+  if (textSlabOffset + n > TEXT_SLAB_SIZE) {
+    textSlab = new Uint8Array(TEXT_SLAB_SIZE);
+    textSlabOffset = 0;
+  }
+  const slab = textSlab;
+  const start = textSlabOffset;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    // Non-ASCII: nothing was handed out, the octets written are overwritten later.
     if (c > 0x7f) return utf8.encode(text);
-    out[i] = c;
+    slab[start + i] = c;
   }
-  return out;
+  textSlabOffset = start + n;
+  return slab.subarray(start, start + n);
 }
 
 /** Field lines as the handler gives them. */

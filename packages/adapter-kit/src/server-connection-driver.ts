@@ -1,12 +1,14 @@
 /**
  * Runs one core {@link ServerSession} over one {@link RawSocket}: feeds it
- * the socket's happenings with the time, carries out its actions, arms its
- * timer, and hands its requests to the application in order. Every HTTP
+ * the socket's happenings with the time, carries out its actions, queues
+ * its next deadline with the server's {@link DeadlineQueue}, and hands its
+ * requests to the application in order. Every HTTP
  * decision is the session's; this file only moves bytes, time and events.
  */
 import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
+import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -20,20 +22,24 @@ export interface DriverHost {
   /** A connection closed. */
   closed(driver: ServerConnectionDriver): void;
   readonly events: Listeners<ConnectionEvent>;
+  /** The server's one timer for every connection's next deadline. */
+  readonly deadlines: DeadlineQueue<ServerConnectionDriver>;
   /** The layer hands out buffers it will reuse: copy what outlives a callback. */
   readonly copyReads: boolean;
 }
 
 /** One accepted connection. See the module comment. */
-export class ServerConnectionDriver implements SocketHandlers {
+export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
   private socket: RawSocket | null = null;
   /** The peer's address and port, read at `open` (for every request's {@link RequestInfo}). */
   private remoteAddress = "";
   private remotePort = 0;
   private session: ServerSession | null = null;
   private readonly host: DriverHost;
-  /** The timer armed for the session's next deadline (one per connection, no closure of its own). */
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The deadline queued with the server's {@link DeadlineQueue} (-1: none; the queue's field). */
+  queuedAt = -1;
+  /** The position in the server's {@link DeadlineQueue} (-1: none; the queue's field). */
+  heapIndex = -1;
   readonly queue: ResponseQueue;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
@@ -50,8 +56,6 @@ export class ServerConnectionDriver implements SocketHandlers {
   /** A request body stream is full: events wait until it is read. */
   private bodyFull = false;
   private closedOnce = false;
-  /** The deadline the timer is armed for (`null`: not armed; no heap number per connection). */
-  private armedFor: number | null = null;
   /** The handler's, once the connection switched protocols (takeOver); every socket event goes there. */
   private tunnel: SocketHandlers | null = null;
   /** Given by takeOver(), waiting for the session to switch. */
@@ -258,29 +262,23 @@ export class ServerConnectionDriver implements SocketHandlers {
   }
 
   /**
-   * Arms the timer only when the session's next deadline comes before the
-   * one it is armed for. The idle deadline moves with every request, and
-   * re-arming costs a clearTimeout and a setTimeout each time; a timer left
-   * armed for an earlier time fires early, the session's tick finds nothing
-   * due, and the run after it arms the timer for the deadline then current.
+   * Queues the session's next deadline, only when it comes before the one
+   * queued (the queue ignores a later one). The idle deadline moves with
+   * every request, and moving it in the queue each time would cost a heap
+   * update per request; a deadline left queued for an earlier time is
+   * reached early, the session's tick finds nothing due, and the run after
+   * it queues the deadline then current.
    */
   private armTimer(deadline: number | null): void {
-    if (deadline === null || (this.armedFor !== null && deadline >= this.armedFor)) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.armedFor = deadline;
-    this.timer = setTimeout(onDriverTimer, Math.max(0, Math.ceil(deadline - now())), this);
+    if (deadline !== null) this.host.deadlines.schedule(this, deadline);
   }
 
   private clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.armedFor = null;
+    this.host.deadlines.remove(this);
   }
 
-  /** The timer fired (called by {@link onDriverTimer}): the session's deadline may be due. */
-  timerFired(): void {
-    this.timer = undefined;
-    this.armedFor = null;
+  /** The queued deadline was reached (the queue took this driver out): the session's may be due. */
+  deadlineReached(): void {
     this.session?.tick(now());
     this.run();
   }
@@ -385,9 +383,4 @@ export class ServerConnectionDriver implements SocketHandlers {
       }
     }
   }
-}
-
-/** Every driver's timer runs this one function (no closure per connection). */
-function onDriverTimer(driver: ServerConnectionDriver): void {
-  driver.timerFired();
 }

@@ -16,12 +16,12 @@ import type {
   TetherServer,
 } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
+import { DeadlineQueue } from "./deadline-queue.ts";
 import { Listeners } from "./listeners.ts";
 import { encodeText } from "./response-writer.ts";
 import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
 import type { ServerExchange } from "./server-exchange.ts";
 import type { SocketHandlers, SocketLayer } from "./socket-layer.ts";
-import { toWebRequest } from "./web.ts";
 
 /** Bodies larger than this are refused with 413 unless `limits.maxBodyBytes` says otherwise. */
 const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
@@ -37,6 +37,7 @@ export function createServe(layer: SocketLayer): Serve {
 
 class Server implements TetherServer, DriverHost {
   readonly events = new Listeners<ConnectionEvent>();
+  readonly deadlines = new DeadlineQueue<ServerConnectionDriver>();
   readonly copyReads: boolean;
   private readonly layer: SocketLayer;
   private readonly options: ServeOptions;
@@ -159,7 +160,7 @@ class Server implements TetherServer, DriverHost {
     return (ex) => {
       let response: Response | Promise<Response>;
       try {
-        const request = toWebRequest(ex.head, ex.stream(), this.fallbackHost, ex.signal);
+        const request = ex.webRequest(this.fallbackHost);
         response = fetch(request, ex.info);
       } catch (error) {
         this.failed(ex, error);

@@ -22,6 +22,7 @@ import {
   clientSection,
   formatClientSection,
 } from "./client-section.ts";
+import { WIDE_FETCH } from "./gets.ts";
 import { type Origin, startNginx } from "./nginx.ts";
 import { type ChildMessage, type ChildProcess, pinning } from "./processes.ts";
 import type { Target } from "./rounds.ts";
@@ -66,6 +67,17 @@ export function serverContenders(own: PeerSpec, ceiling: PeerSpec): readonly Ser
 /** The client table: Tether's two APIs, then the runtime's own clients. */
 export function clientContenders(...own: readonly PeerSpec[]): readonly ClientSpec[] {
   return [...TETHER_CLIENTS, ...own.map(({ kind, label }) => ({ kind, label, ours: false }))];
+}
+
+/**
+ * The client table of a runtime whose own `fetch` opens a connection per
+ * request in flight: Tether's two APIs on the default pool, Tether's
+ * `fetch()` on as many connections as the runtime's ({@link WIDE_FETCH}),
+ * then the runtime's own clients.
+ */
+export function clientContendersWide(...own: readonly PeerSpec[]): readonly ClientSpec[] {
+  const [fetch, request, ...peers] = clientContenders(...own);
+  return [fetch, request, WIDE_FETCH, ...peers].filter((c): c is ClientSpec => c !== undefined);
 }
 
 /** Ratio goals by metric: `rate` (ours ÷ peer) and `cpu` (peer's CPU per request ÷ ours). */

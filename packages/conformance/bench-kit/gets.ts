@@ -72,23 +72,40 @@ export function fetchGet(
 }
 
 /**
+ * As many connections as requests in flight: the pool a runtime's own
+ * `fetch` opens under the bench's load (Bun's and Deno's open one connection
+ * per concurrent request), so a row compares the clients on equal sockets.
+ */
+export const WIDE_CONNECTIONS = 50;
+
+/** Tether's `fetch()` on a pool of {@link WIDE_CONNECTIONS} connections. */
+export const WIDE_FETCH = {
+  kind: "tether-fetch-wide",
+  label: `tether fetch() (${WIDE_CONNECTIONS} connections, like the runtime's fetch)`,
+  ours: true,
+} as const;
+
+/**
  * The client child's whole life: makes the GET of `kind` against `origin`
  * and serves the parent's batches with it. `tether-fetch` (our Web
  * `fetch()`) and `tether-request` (our low-level `request()`), each on a
- * fresh client with the default pool, are the kit's; `own` makes the
+ * fresh client with the default pool, and {@link WIDE_FETCH} are the kit's; `own` makes the
  * runtime's contenders (`url` is `origin` plus `/`) and returns undefined
  * for a kind it does not know.
  */
 export function serveClientKind(
   kind: string,
   origin: string,
-  createClient: () => TetherClient,
+  createClient: (options?: { connectionsPerOrigin?: number }) => TetherClient,
   own: (kind: string, url: string, origin: string) => Get | undefined,
 ): void {
   const url = `${origin}/`;
   let get: Get | undefined;
   if (kind === "tether-fetch") {
     const c = createClient();
+    get = fetchGet(url, (u) => c.fetch(u));
+  } else if (kind === WIDE_FETCH.kind) {
+    const c = createClient({ connectionsPerOrigin: WIDE_CONNECTIONS });
     get = fetchGet(url, (u) => c.fetch(u));
   } else if (kind === "tether-request") {
     const c = createClient();

@@ -142,7 +142,10 @@ const LABELS: Readonly<Record<string, string>> = {
 /** Labels that differ by context. */
 const IN_CONTEXT: Readonly<Record<Context, Readonly<Record<string, string>>>> = {
   server: {},
-  client: { "tether-fetch": "Tether fetch()" },
+  client: {
+    "tether-fetch": "Tether fetch()",
+    "tether-fetch-wide": "Tether fetch(), 50 connections",
+  },
   memory: { "raw-net": "raw node:net (floor)" },
   parser: {},
 };

@@ -1,287 +1,31 @@
 /**
  * TLS on every runtime (issue #9): `serve({ tls })`, `createClient()` to
- * `https://` origins, verification failures as typed errors, SNI and ALPN,
- * reuse of TLS connections, http and https kept apart, CONNECT tunnels
- * through the example proxy, the example `get` against an https server,
- * and a graceful close over TLS. Certificates are made at test time with
- * `openssl` (tls-certs.ts). Peers that must see what the client sent (SNI,
- * ALPN, a client certificate) are `node:tls` servers, which Node, Bun and
- * Deno all provide.
+ * `https://` origins (tls-client-cases.ts: verification failures as typed
+ * errors, SNI and ALPN, reuse of TLS connections, http and https kept
+ * apart), CONNECT tunnels through the example proxy, the example `get`
+ * against an https server, half-close and a graceful close over TLS, then
+ * core's scenarios over TLS (tls-replay-cases.ts). Certificates are made at
+ * test time with `openssl` (tls-certs.ts).
  */
 import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
-import type {
-  CreateClient,
-  RawHandler,
-  Serve,
-  SocketLayer,
-  TetherServer,
-} from "@tether/adapter-kit";
-import { type ExampleRuntime, runExample } from "@tether/example-shared";
+import { runExample } from "@tether/example-shared";
 import { rejection, text } from "./client-kit.ts";
 import type { ConformanceCase } from "./server-cases.ts";
-import type { TestCertificates } from "./tls-certs.ts";
-import { withRawPeer } from "./tls-raw-peer.ts";
+import { tlsClientCases } from "./tls-client-cases.ts";
+import { exampleRuntime, type TlsUnderTest, withTlsServer } from "./tls-kit.ts";
 import { tlsReplayCases } from "./tls-replay-cases.ts";
 
-/** What a runtime gives the TLS suite. */
-export interface TlsUnderTest {
-  readonly runtime: string;
-  readonly serve: Serve;
-  readonly createClient: CreateClient;
-  readonly socketLayer: SocketLayer;
-  /** Made once for the suite (makeTestCertificates). */
-  readonly certs: TestCertificates;
-  /** The runtime resumes TLS sessions, so the resumption case checks it. */
-  readonly resumesSessions?: boolean;
-}
+export type { TlsUnderTest } from "./tls-kit.ts";
 
-/** A handler answering `hello <target>` on every request. */
-const hello: RawHandler = (ex) => {
-  ex.respond(200, [["content-type", "text/plain"]], `hello ${ex.head.target}`);
-};
-
-/** Runs `body` against `serve({ tls })` on 127.0.0.1 with `identity`, then closes it. */
-async function withTlsServer(
-  t: TlsUnderTest,
-  identity: { cert: string; key: string },
-  body: (server: TetherServer, origin: string) => Promise<void>,
-): Promise<void> {
-  const server = await t.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    handler: hello,
-    tls: { cert: identity.cert, key: identity.key },
-  });
-  try {
-    await body(server, `https://localhost:${server.port}`);
-  } finally {
-    await server.close();
-  }
-}
-
-/** The example app of this runtime, in process; its output lines are collected. */
-function exampleRuntime(t: TlsUnderTest, lines: string[], codes: number[]): ExampleRuntime {
-  return {
-    serve: t.serve,
-    createClient: t.createClient,
-    socketLayer: t.socketLayer,
-    print: (line) => lines.push(line),
-    printError: (line) => lines.push(`stderr: ${line}`),
-    exit: (code) => codes.push(code),
-  };
-}
-
-/** The TLS cases; core's scenarios replayed over TLS (tls-replay-cases.ts) come last. */
+/**
+ * The TLS cases: the client's (tls-client-cases.ts), then proxies, the
+ * example app and closing over TLS; core's scenarios replayed over TLS
+ * (tls-replay-cases.ts) come last.
+ */
 export const tlsCases: ConformanceCase<TlsUnderTest>[] = [
-  {
-    name: "issue #9: serve({ tls }) serves https, and the client trusts a custom CA (request and fetch)",
-    run: (t) =>
-      withTlsServer(t, t.certs.server, async (server, origin) => {
-        assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const r = await c.request({ url: `${origin}/a?b=1` });
-          assert.equal(r.status, 200);
-          assert.equal(text(r.body), "hello /a?b=1");
-          const w = await c.fetch(`${origin}/web`);
-          assert.equal(await w.text(), "hello /web");
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: an IP-literal origin is verified against the certificate's IP address",
-    run: (t) =>
-      withTlsServer(t, t.certs.server, async (server) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const r = await c.request({ url: `https://127.0.0.1:${server.port}/ip` });
-          assert.equal(text(r.body), "hello /ip");
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: a certificate from an unknown CA fails with TLS_FAILED, once (no retry)",
-    run: (t) =>
-      withTlsServer(t, t.certs.stranger, async (_server, origin) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const e = await rejection(c.request({ url: `${origin}/` }));
-          assert.equal(e.code, "TLS_FAILED", e.message);
-          assert.equal(e.attempts.count, 1);
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: verification is on by default — the system store does not trust the test CA",
-    run: (t) =>
-      withTlsServer(t, t.certs.server, async (_server, origin) => {
-        const c = t.createClient();
-        try {
-          const e = await rejection(c.request({ url: `${origin}/` }));
-          assert.equal(e.code, "TLS_FAILED", e.message);
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: a certificate for another name fails with TLS_FAILED (hostname verification)",
-    run: (t) =>
-      withTlsServer(t, t.certs.nameless, async (_server, origin) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const e = await rejection(c.request({ url: `${origin}/` }));
-          assert.equal(e.code, "TLS_FAILED", e.message);
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: rejectUnauthorized: false accepts an untrusted certificate (tests only)",
-    runtimes: ["node", "bun"],
-    why: "Deno.connectTls/startTls cannot skip chain verification per connection (only --unsafely-ignore-certificate-errors, for the whole process); on Deno the option skips the name check alone",
-    run: (t) =>
-      withTlsServer(t, t.certs.stranger, async (_server, origin) => {
-        const c = t.createClient({ tls: { rejectUnauthorized: false } });
-        try {
-          const r = await c.request({ url: `${origin}/x` });
-          assert.equal(text(r.body), "hello /x");
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "RFC 6066 §3: SNI names the host and never an IP literal; ALPN offers http/1.1 only (RFC 7301)",
-    run: (t) =>
-      withRawPeer(t.certs, {}, async (peer) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          await c.request({ url: `https://localhost:${peer.port}/` });
-          await c.request({ url: `https://127.0.0.1:${peer.port}/` });
-        } finally {
-          await c.close();
-        }
-        const [byName, byIp] = peer.seen;
-        assert.equal(byName?.servername, "localhost");
-        assert.ok(!byIp?.servername, `no SNI for an IP literal, got ${String(byIp?.servername)}`);
-        assert.equal(byName?.alpn, "http/1.1");
-        assert.equal(byIp?.alpn, "http/1.1");
-      }),
-  },
-  {
-    name: "issue #9: sequential requests reuse one TLS connection (keep-alive)",
-    run: (t) =>
-      withTlsServer(t, t.certs.server, async (server, origin) => {
-        let accepted = 0;
-        server.on((e) => {
-          if (e.type === "connection-opened") accepted++;
-        });
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const a = await c.request({ url: `${origin}/1` });
-          const b = await c.request({ url: `${origin}/2` });
-          const d = await c.request({ url: `${origin}/3` });
-          assert.deepEqual([a.reused, b.reused, d.reused], [false, true, true]);
-          assert.equal(d.connection, a.connection);
-          assert.equal(c.stats().connectionsOpened, 1);
-          assert.equal(accepted, 1);
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "RFC 9110 §4.3.2: http and https to the same host and port never share a connection",
-    run: (t) =>
-      withRawPeer(t.certs, {}, async (peer) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          const plain = `http://localhost:${peer.port}`;
-          const secure = `https://localhost:${peer.port}`;
-          const a = await c.request({ url: `${plain}/a` });
-          const b = await c.request({ url: `${secure}/b` });
-          const d = await c.request({ url: `${plain}/c` });
-          const e = await c.request({ url: `${secure}/d` });
-          assert.deepEqual(
-            [a, b, d, e].map((r) => text(r.body)),
-            ["http", "https", "http", "https"],
-          );
-          assert.notEqual(b.connection, a.connection);
-          assert.equal(d.connection, a.connection);
-          assert.equal(e.connection, b.connection);
-          assert.equal(c.stats().connectionsOpened, 2);
-          assert.deepEqual(
-            peer.seen.map((s) => s.scheme),
-            ["http", "https"],
-          );
-        } finally {
-          await c.close();
-        }
-      }),
-  },
-  {
-    name: "issue #9: a refused https connection is CONNECT_FAILED (the transport's failure, retried), not TLS_FAILED",
-    run: async (t) => {
-      const c = t.createClient({ tls: { ca: t.certs.ca.cert }, maxAttempts: 2 });
-      try {
-        const e = await rejection(c.request({ url: "https://127.0.0.1:1/" }));
-        const code = e.code === "RETRIES_EXHAUSTED" ? e.cause?.code : e.code;
-        assert.equal(code, "CONNECT_FAILED", e.message);
-        assert.equal(e.attempts.count, 2);
-      } finally {
-        await c.close();
-      }
-    },
-  },
-  {
-    name: "issue #9: a new connection to a server seen before resumes its TLS session (where the runtime offers it)",
-    run: (t) =>
-      withRawPeer(t.certs, { close: true }, async (peer) => {
-        const c = t.createClient({ tls: { ca: t.certs.ca.cert } });
-        try {
-          // Each answer says `Connection: close`: every request opens a connection.
-          for (const path of ["/1", "/2", "/3"]) {
-            const r = await c.request({ url: `https://localhost:${peer.port}${path}` });
-            assert.equal(r.reused, false);
-          }
-        } finally {
-          await c.close();
-        }
-        assert.equal(peer.seen.length, 3);
-        assert.equal(peer.seen[0]?.resumed, false);
-        if (t.resumesSessions === true) {
-          assert.deepEqual(
-            peer.seen.slice(1).map((s) => s.resumed),
-            [true, true],
-          );
-        }
-      }),
-  },
-  {
-    name: "issue #9: a client certificate is presented to a server that asks for one (mutual TLS)",
-    run: (t) =>
-      withRawPeer(t.certs, { requestCert: true }, async (peer) => {
-        const c = t.createClient({
-          tls: { ca: t.certs.ca.cert, cert: t.certs.client.cert, key: t.certs.client.key },
-        });
-        try {
-          await c.request({ url: `https://localhost:${peer.port}/` });
-        } finally {
-          await c.close();
-        }
-        assert.equal(peer.seen[0]?.clientCert, "Tether Test Client");
-      }),
-  },
+  ...tlsClientCases,
   {
     name: "issue #9: https through the example proxy's CONNECT tunnel, kept alive and reused",
     run: (t) =>

@@ -260,8 +260,11 @@ export class ClientPool {
       else if (conn.idle) t = Math.min(t, conn.idleDeadline);
       if (heads) for (const e of conn.inFlight) if (!e.settled) t = Math.min(t, e.headersDeadline);
     }
-    for (const origin of this.s.origins.values()) {
-      for (const e of origin.queue) if (e.readyAt > this.s.now) t = Math.min(t, e.readyAt);
+    // Only a retry backs off; without one pending, the queues need no scan.
+    if (this.s.backoffUntil > this.s.now) {
+      for (const origin of this.s.origins.values()) {
+        for (const e of origin.queue) if (e.readyAt > this.s.now) t = Math.min(t, e.readyAt);
+      }
     }
     return t === Number.POSITIVE_INFINITY ? null : t;
   }

@@ -80,7 +80,7 @@ export abstract class ConnectionBase {
   protected releaseParser(): void {
     const p = this.current;
     if (p === null || this.pool === null || !this.atBoundary) return;
-    if (p.state !== "idle" || p.buffered !== 0) return;
+    if (!p.atRest) return;
     this.current = null;
     this.pool.give(p);
   }

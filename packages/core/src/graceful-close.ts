@@ -96,23 +96,12 @@ export class GracefulClose {
   private discarded = 0;
   private deadline: number | null = null;
   private readonly socket: SocketId;
-  private readonly lingerMs: number;
-  private readonly lingerBytes: number;
-  private readonly drainTimeoutMs: number;
+  /** Validated, and shared by every close made with the same options (one field, not three). */
+  private readonly bounds: Required<GracefulCloseOptions>;
 
-  constructor(socket: SocketId, options: GracefulCloseOptions = {}) {
+  constructor(socket: SocketId, options?: GracefulCloseOptions) {
     this.socket = socket;
-    this.lingerMs = nonNegative(options.lingerMs, DEFAULT_GRACEFUL_CLOSE.lingerMs, "lingerMs");
-    this.lingerBytes = nonNegative(
-      options.lingerBytes,
-      DEFAULT_GRACEFUL_CLOSE.lingerBytes,
-      "lingerBytes",
-    );
-    this.drainTimeoutMs = nonNegative(
-      options.drainTimeoutMs,
-      DEFAULT_GRACEFUL_CLOSE.drainTimeoutMs,
-      "drainTimeoutMs",
-    );
+    this.bounds = boundsOf(options);
   }
 
   /** Where the close sequence is. */
@@ -156,7 +145,7 @@ export class GracefulClose {
     if (this.current !== "open") return NO_ACTIONS;
     if (this.pendingWrites) {
       this.current = "draining-writes";
-      this.deadline = after(now, this.drainTimeoutMs);
+      this.deadline = after(now, this.bounds.drainTimeoutMs);
       return NO_ACTIONS;
     }
     return this.afterFlush(now);
@@ -177,7 +166,7 @@ export class GracefulClose {
   received(byteCount: number, now: number): readonly SocketAction[] {
     if (this.current !== "draining-writes" && this.current !== "half-closed") return NO_ACTIONS;
     this.discarded += byteCount;
-    if (this.discarded > this.lingerBytes) return this.closeNow();
+    if (this.discarded > this.bounds.lingerBytes) return this.closeNow();
     return this.tick(now);
   }
 
@@ -212,9 +201,10 @@ export class GracefulClose {
     // continue reading from the connection until it receives a
     // corresponding close from the client".
     this.current = "half-closed";
-    this.deadline = after(now, this.lingerMs);
+    const lingerMs = this.bounds.lingerMs;
+    this.deadline = after(now, lingerMs);
     const actions: SocketAction[] = [{ type: "shutdown-write", socket: this.socket }];
-    if (this.lingerMs === 0) actions.push(...this.closeNow());
+    if (lingerMs === 0) actions.push(...this.closeNow());
     return actions;
   }
 
@@ -228,6 +218,24 @@ export class GracefulClose {
 /** `now + ms`, or no deadline at all for an infinite bound. */
 function after(now: number, ms: number): number | null {
   return Number.isFinite(ms) ? now + ms : null;
+}
+
+/** Bounds already validated, by the options object they came from (a server passes one for all). */
+const BOUNDS = new WeakMap<GracefulCloseOptions, Required<GracefulCloseOptions>>();
+
+/** The options with defaults filled in; throws a {@link UsageError} for a negative or NaN bound. */
+function boundsOf(options: GracefulCloseOptions | undefined): Required<GracefulCloseOptions> {
+  if (options === undefined) return DEFAULT_GRACEFUL_CLOSE;
+  const known = BOUNDS.get(options);
+  if (known !== undefined) return known;
+  const d = DEFAULT_GRACEFUL_CLOSE;
+  const bounds = Object.freeze({
+    lingerMs: nonNegative(options.lingerMs, d.lingerMs, "lingerMs"),
+    lingerBytes: nonNegative(options.lingerBytes, d.lingerBytes, "lingerBytes"),
+    drainTimeoutMs: nonNegative(options.drainTimeoutMs, d.drainTimeoutMs, "drainTimeoutMs"),
+  });
+  BOUNDS.set(options, bounds);
+  return bounds;
 }
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {

@@ -41,6 +41,12 @@ import { StatusLineParts, scanStatusLine } from "./status-line.ts";
 const { CR, LF, SP, HTAB } = chars;
 const { INCOMPLETE, INVALID, lineEnd, lineEndError } = lineEnds;
 
+/**
+ * RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the
+ * request-line. We ignore a few, and no more, per message.
+ */
+const MAX_LEADING_EMPTY_LINES = 8;
+
 /** {@link HeadReader.overLimit}: this limit is not broken. */
 const NEVER = Number.POSITIVE_INFINITY;
 
@@ -72,6 +78,8 @@ export class HeadReader {
   private fieldsStart = -1;
   /** The start-line holds obs-text (a reason-phrase octet ≥ 0x80). */
   private startNonAscii = false;
+  /** Empty lines skipped before the request-line of this message. */
+  private emptyLines = 0;
   private readonly section: FieldSection;
   private readonly line = new FieldLineParts();
 
@@ -118,15 +126,42 @@ export class HeadReader {
     return this.scan === 0 && this.lineStart === 0;
   }
 
+  /** Empty lines skipped before a request-line not yet seen (RFC 9112 §2.2). */
+  get skippedEmptyLines(): number {
+    return this.emptyLines;
+  }
+
   /** Forgets the previous head. */
   reset(): void {
     this.scan = 0;
     this.lineStart = 0;
     this.fieldsStart = -1;
     this.startNonAscii = false;
+    this.emptyLines = 0;
     this.section.reset();
     this.text = "";
     this.error = null;
+  }
+
+  /**
+   * RFC 9112 §2.2: skips the empty lines at `b[p]` before a request-line (a
+   * few of them). Returns the offset after them, or -1 with {@link error}
+   * set once there are too many.
+   */
+  skipEmptyLines(b: Uint8Array, p: number): number {
+    while (p < b.length) {
+      if (b[p] === CR && b[p + 1] === LF) p += 2;
+      else if (b[p] === LF && this.lenient) p += 1;
+      else break;
+      if (++this.emptyLines > MAX_LEADING_EMPTY_LINES) {
+        this.error = new ProtocolError(
+          "INVALID_REQUEST_LINE",
+          `more than ${MAX_LEADING_EMPTY_LINES} empty lines before the request-line (RFC 9112 §2.2)`,
+        );
+        return -1;
+      }
+    }
+    return p;
   }
 
   /**

@@ -128,6 +128,9 @@ const CLOSE_BECAUSE: Readonly<Record<CloseReason, Persistence>> = /* @__PURE__ *
   return out;
 })();
 
+/** The token list of a message without a Connection field (shared, frozen). */
+const NO_TOKENS: readonly string[] = Object.freeze([]);
+
 /**
  * Whether the connection may carry another message after this one (the
  * table in this module's header). Pure: same input, same answer.
@@ -147,7 +150,8 @@ export function messageAllowsPersistence(
   // Row 3: RFC 9112 §9.3: "all messages on a connection need to have a
   // self-defined message length".
   if (framing.kind === "close") return CLOSE_BECAUSE["close-delimited-body"];
-  const tokens = fields.tokens("connection");
+  // Most messages carry no Connection field: no token list is made for them.
+  const tokens = fields.has("connection") ? fields.tokens("connection") : NO_TOKENS;
   // Row 4: RFC 9112 §9.3 item 1.
   if (tokens.includes("close")) return CLOSE_BECAUSE["connection-close"];
   const keepAlive = tokens.includes("keep-alive");

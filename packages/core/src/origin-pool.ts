@@ -43,6 +43,13 @@ export class OriginPool {
   /** Puts a request in the queue at its place by id (FIFO; retries keep their original place). */
   enqueue(entry: PoolEntry): void {
     const q = this.queue;
+    // The common case, a new request: its id is above every queued one, so
+    // it is not queued yet and goes last.
+    const last = q[q.length - 1];
+    if (last === undefined || last.id < entry.id) {
+      q.push(entry);
+      return;
+    }
     if (q.includes(entry)) return;
     let i = q.length;
     while (i > 0 && (q[i - 1] as PoolEntry).id > entry.id) i--;
@@ -51,8 +58,14 @@ export class OriginPool {
 
   /** Removes a request from the queue (no-op when absent). */
   dequeue(entry: PoolEntry): void {
-    const i = this.queue.indexOf(entry);
-    if (i !== -1) this.queue.splice(i, 1);
+    const q = this.queue;
+    // Usually the head of the queue: shift() allocates nothing, splice() does.
+    if (q[0] === entry) {
+      q.shift();
+      return;
+    }
+    const i = q.indexOf(entry);
+    if (i !== -1) q.splice(i, 1);
   }
 
   /** Pushes a connection on top of the idle stack. */

@@ -43,12 +43,6 @@ const { STATE_OF_PHASE } = phases;
 
 export type { ParserOptions, ParserState } from "./parser-options.ts";
 
-/**
- * RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the
- * request-line. We ignore a few, and no more, per message.
- */
-const MAX_LEADING_EMPTY_LINES = 8;
-
 const EMPTY = new Uint8Array(0);
 const END_EVENT: ParseEvent = Object.freeze({ type: "end", trailers: null });
 
@@ -78,7 +72,6 @@ export class MessageParser {
   private received = 0;
   /** The request that is being read asks to switch protocols. */
   private switchAfter = false;
-  private emptyLines = 0;
   /** Response side: methods of the requests still waiting for a final response. */
   private readonly methods: string[] = [];
 
@@ -95,6 +88,18 @@ export class MessageParser {
   /** Where the parser is (see {@link ParserState}). */
   get state(): ParserState {
     return STATE_OF_PHASE[this.phase]!;
+  }
+
+  /**
+   * Between two messages with nothing held: no octet of a next head has been
+   * read, not even a skipped empty line (RFC 9112 §2.2). Only then does the
+   * parser carry nothing of its connection and may serve another one.
+   */
+  get atRest(): boolean {
+    const r = this.reader;
+    return (
+      this.phase === HEAD && r.fresh && r.skippedEmptyLines === 0 && this.pos === this.buf.length
+    );
   }
 
   /** Bytes held but not yet consumed. */
@@ -214,8 +219,9 @@ export class MessageParser {
       if (this.pos === b.length) return this.drained();
       const first = b[this.pos];
       if (this.request && (first === CR || first === LF)) {
-        const err = this.skipEmptyLines();
-        if (err !== null) return this.fail(err);
+        const p = reader.skipEmptyLines(b, this.pos);
+        if (p < 0) return this.fail(reader.error!);
+        this.pos = p;
         // A lone CR at the end may yet be an empty line: wait for the next octet.
         if (this.pos === b.length - 1 && b[this.pos] === CR && !this.eof) return null;
         if (this.pos === b.length) return this.drained();
@@ -233,25 +239,6 @@ export class MessageParser {
   private drained(): null {
     this.release();
     if (this.eof) this.phase = CLOSED;
-    return null;
-  }
-
-  /** RFC 9112 §2.2: empty lines before a request-line are ignored (a few of them). */
-  private skipEmptyLines(): ProtocolError | null {
-    const b = this.buf;
-    let p = this.pos;
-    while (p < b.length) {
-      if (b[p] === CR && b[p + 1] === LF) p += 2;
-      else if (b[p] === LF && this.lenient) p += 1;
-      else break;
-      if (++this.emptyLines > MAX_LEADING_EMPTY_LINES) {
-        return new ProtocolError(
-          "INVALID_REQUEST_LINE",
-          `more than ${MAX_LEADING_EMPTY_LINES} empty lines before the request-line (RFC 9112 §2.2)`,
-        );
-      }
-    }
-    this.pos = p;
     return null;
   }
 
@@ -308,7 +295,6 @@ export class MessageParser {
     }
     this.pos += reader.length;
     reader.reset();
-    this.emptyLines = 0;
     return event;
   }
 

@@ -301,9 +301,13 @@ export function attemptRecord(entry: PoolEntry): AttemptRecord {
   return {
     count: entry.attempts,
     connections: entry.connections.slice(),
-    retries: entry.retries.slice(),
+    // Most requests are never retried: they share one frozen empty list.
+    retries: entry.retries.length === 0 ? NO_RETRIES : entry.retries.slice(),
   };
 }
+
+/** The retries of a request never retried. */
+const NO_RETRIES: readonly RetryReason[] = Object.freeze([]);
 
 /** What the retry rules need to know about the request. */
 export function retryCandidate(entry: PoolEntry): RetryCandidate {

@@ -42,6 +42,11 @@ export class PoolState {
   events: PoolEvent[] = [];
   /** The latest time given to the pool (inputs never move it back). */
   now = Number.NEGATIVE_INFINITY;
+  /**
+   * The latest `readyAt` any retry was given. Once `now` passes it, no
+   * queued request is backing off and deadlines need not scan the queues.
+   */
+  backoffUntil = Number.NEGATIVE_INFINITY;
   private socketCounter = 0;
 
   constructor(opt: ResolvedPoolOptions) {
@@ -147,6 +152,7 @@ export class PoolState {
       e.retries.push(decision.reason);
       const delayMs = Math.max(0, this.opt.retryBackoffMs(e.retries.length) || 0);
       e.readyAt = this.now + delayMs;
+      if (e.readyAt > this.backoffUntil) this.backoffUntil = e.readyAt;
       e.freshAfter = this.socketCounter;
       this.originOf(e.route).enqueue(e);
       const attempt = e.attempts + 1;

@@ -130,7 +130,17 @@ export function scanRequestLine(
   // RFC 9112 §3.2: request-target, visible ASCII only
   const ts = i + 1;
   let j = ts;
-  while (j < end && (b[j]! - 0x21) >>> 0 < 0x5e) j = (j + 1) | 0; // %x21-7E, by one unsigned comparison
+  // %x21-7E, by one unsigned comparison per octet, four at a time while they last
+  while (
+    ((j + 4) | 0) <= end &&
+    (b[j]! - 0x21) >>> 0 < 0x5e &&
+    (b[j + 1]! - 0x21) >>> 0 < 0x5e &&
+    (b[j + 2]! - 0x21) >>> 0 < 0x5e &&
+    (b[j + 3]! - 0x21) >>> 0 < 0x5e
+  ) {
+    j = (j + 4) | 0;
+  }
+  while (j < end && (b[j]! - 0x21) >>> 0 < 0x5e) j = (j + 1) | 0;
   if (j >= end) return INCOMPLETE;
   if (b[j] !== 0x20 /* SP */ || j === ts) {
     const eol = lineEnd(b, j, end, lenient);

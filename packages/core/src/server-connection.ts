@@ -166,7 +166,8 @@ export class ServerConnection extends ConnectionBase {
           version: head.version,
           closeReason: persistence.reason,
           switchRequested:
-            head.method === "CONNECT" || head.fields.hasToken("connection", "upgrade"),
+            head.method === "CONNECT" ||
+            (head.fields.has("connection") && head.fields.hasToken("connection", "upgrade")),
           expectContinue: ev.expectContinue,
           requestEnded: false,
           continueSent: false,

@@ -54,14 +54,18 @@ export type ServerPolicyState = "serving" | "draining" | "drained";
 export class ServerPolicy {
   private readonly options: ServerPolicyOptions;
   private readonly maxPerClient: number;
-  private readonly sessions = new Map<SocketId, ServerSession>();
+  /**
+   * Each open session and the client key it counts under: one map entry per
+   * connection (a map entry costs more than a field, and idle connections
+   * are what a server holds most of).
+   */
+  private readonly sessions = new Map<ServerSession, string>();
   private readonly perClient = new Map<string, number>();
-  private readonly addressOf = new Map<SocketId, string>();
   private nextSocket = 1;
   private shuttingDown = false;
   private forceAt: number | null = null;
   /** One set of hooks for every session (nothing allocated per connection for it). */
-  private readonly hooks: SessionHooks = { onClose: (s) => this.forget(s.socket) };
+  private readonly hooks: SessionHooks = { onClose: (s) => this.forget(s) };
 
   constructor(options: ServerPolicyOptions = {}) {
     const max = options.maxConnectionsPerClient ?? 256;
@@ -96,9 +100,10 @@ export class ServerPolicy {
     return this.perClient.get(clientKey(address)) ?? 0;
   }
 
-  /** The session of a socket, while it is open. */
+  /** The session of a socket, while it is open. O(connections). */
   session(socket: SocketId): ServerSession | undefined {
-    return this.sessions.get(socket);
+    for (const s of this.sessions.keys()) if (s.socket === socket) return s;
+    return undefined;
   }
 
   /**
@@ -116,8 +121,7 @@ export class ServerPolicy {
     }
     const socket = this.nextSocket++;
     const session = new ServerSession(socket, now, this.options, this.hooks);
-    this.sessions.set(socket, session);
-    this.addressOf.set(socket, key);
+    this.sessions.set(session, key);
     this.perClient.set(key, count + 1);
     return { accept: true, socket, session };
   }
@@ -140,7 +144,7 @@ export class ServerPolicy {
       if (this.forceAt === null || at < this.forceAt) this.forceAt = at;
     }
     // Copy: an idle session closes (and leaves the map) during its shutdown.
-    const touched = [...this.sessions.values()];
+    const touched = [...this.sessions.keys()];
     for (const session of touched) session.shutdown(now);
     return touched;
   }
@@ -152,7 +156,7 @@ export class ServerPolicy {
    */
   nextDeadline(): number | null {
     let at = this.sessions.size > 0 ? this.forceAt : null;
-    for (const session of this.sessions.values()) {
+    for (const session of this.sessions.keys()) {
       const d = session.nextDeadline();
       if (d !== null && (at === null || d < at)) at = d;
     }
@@ -167,7 +171,7 @@ export class ServerPolicy {
   tick(now: number): ServerSession[] {
     const force = this.forceAt !== null && now >= this.forceAt;
     const touched: ServerSession[] = [];
-    for (const session of [...this.sessions.values()]) {
+    for (const session of [...this.sessions.keys()]) {
       const d = session.nextDeadline();
       if (force) session.abort("shutdown", now);
       else if (d !== null && now >= d) session.tick(now);
@@ -177,10 +181,10 @@ export class ServerPolicy {
     return touched;
   }
 
-  private forget(socket: SocketId): void {
-    if (!this.sessions.delete(socket)) return;
-    const key = this.addressOf.get(socket) as string;
-    this.addressOf.delete(socket);
+  private forget(session: ServerSession): void {
+    const key = this.sessions.get(session);
+    if (key === undefined) return;
+    this.sessions.delete(session);
     const left = (this.perClient.get(key) ?? 1) - 1;
     if (left === 0) this.perClient.delete(key);
     else this.perClient.set(key, left);

@@ -47,6 +47,24 @@ function pooled(pool: ParserPool): ServerConnection {
 const newPool = () => new ParserPool({ kind: "request" });
 
 describe("ServerConnection with a parser pool", () => {
+  it("RFC 9112 §2.2: a parser that skipped empty lines before a request-line is not given back (the count is the connection's)", () => {
+    const pool = newPool();
+    const conn = pooled(pool);
+    // Empty lines after a request, in the same read, before the next
+    // request-line: the parser keeps counting them for this connection only.
+    conn.receive(bytes(`${GET("/1")}\r\n\r\n`));
+    drain(conn);
+    conn.respond({ status: 204 });
+    expect(pool.size).toBe(0);
+    const other = pooled(pool);
+    other.receive(bytes(GET("/other")));
+    expect(summary(drain(other))).toEqual(["request 1 GET /other", "end 1"]);
+    // The first connection's count went on where it stopped: the limit of
+    // empty lines is per connection, not reset by an exchange of parsers.
+    conn.receive(bytes("\r\n".repeat(20)));
+    expect(summary(drain(conn))).toEqual(["error 2 INVALID_REQUEST_LINE"]);
+  });
+
   it("RFC 9112 §9.3: a connection idle between requests gives its parser back", () => {
     const pool = newPool();
     const conn = pooled(pool);
