@@ -43,7 +43,9 @@ describe("FieldSection.run, the one-pass field-line check", () => {
   it("RFC 9110 §5.1, §5.5: a line it records is one the full scanner accepts, with the same parts", () => {
     fc.assert(
       fc.property(fieldLineText, (line) => {
-        // One candidate line, then the empty line (where run stops).
+        // One candidate line, then the empty line (where run stops). A CRLF
+        // inside the text would make it two lines: not this property's case.
+        fc.pre(!line.includes("\r\n"));
         const b = bytes(`${line}\r\n\r\n`);
         const { next, fields } = runSection(b);
         const parts = new FieldLineParts();
