@@ -6,9 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { ServeOptions } from "../src/api.ts";
 import { installQuickResponse, QuickResponse } from "../src/quick-response.ts";
-import { createServe } from "../src/server.ts";
-import type { RawSocket } from "../src/socket-layer.ts";
-import { memoryLayer } from "./memory-layer.ts";
+import { exchange } from "./server-harness.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -125,32 +123,9 @@ describe("QuickResponse", () => {
   });
 });
 
-/** Sends one request; resolves with everything read until the server closes. */
-async function wire(fetch: NonNullable<ServeOptions["fetch"]>, method = "GET"): Promise<string> {
-  const layer = memoryLayer();
-  const server = await createServe(layer)({ hostname: "127.0.0.1", port: 0, fetch });
-  let seen = "";
-  await new Promise<void>((resolve) => {
-    let socket: RawSocket | null = null;
-    layer.connect(
-      { hostname: "127.0.0.1", port: server.port },
-      {
-        open: (s) => {
-          socket = s;
-          s.write([enc.encode(`${method} / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`)]);
-        },
-        data: (bytes) => {
-          seen += dec.decode(bytes);
-        },
-        end: () => (socket as RawSocket | null)?.shutdownWrite(),
-        drain: () => {},
-        close: () => resolve(),
-      },
-    );
-  });
-  await server.close();
-  return seen;
-}
+/** Serves `fetch` and sends one request; resolves with everything read until the server closes. */
+const wire = (fetch: NonNullable<ServeOptions["fetch"]>, method = "GET"): Promise<string> =>
+  exchange({ fetch }, `${method} / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`);
 
 describe("serve() with a QuickResponse", () => {
   it("RFC 9112 §6.2: writes the content with its Content-Length, without making its stream", async () => {

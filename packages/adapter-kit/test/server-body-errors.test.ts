@@ -7,45 +7,7 @@
  */
 import { ProtocolError } from "@tether/core";
 import { describe, expect, it } from "vitest";
-import type { ServeOptions } from "../src/api.ts";
-import { createServe } from "../src/server.ts";
-import type { RawSocket } from "../src/socket-layer.ts";
-import { memoryLayer } from "./memory-layer.ts";
-
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-/** Sends `request` on a raw connection and resolves with everything read until the server closes. */
-async function exchange(options: Omit<ServeOptions, "hostname" | "port">, request: string) {
-  const layer = memoryLayer();
-  const server = await createServe(layer)({
-    hostname: "127.0.0.1",
-    port: 0,
-    ...options,
-  } as ServeOptions);
-  let seen = "";
-  await new Promise<void>((resolve) => {
-    let socket: RawSocket | null = null;
-    layer.connect(
-      { hostname: "127.0.0.1", port: server.port },
-      {
-        open: (s) => {
-          socket = s;
-          s.write([enc.encode(request)]);
-        },
-        data: (bytes) => {
-          seen += dec.decode(bytes);
-        },
-        // The server half-closed: finish the lingering close at once.
-        end: () => (socket as RawSocket | null)?.shutdownWrite(),
-        drain: () => {},
-        close: () => resolve(),
-      },
-    );
-  });
-  await server.close();
-  return seen;
-}
+import { exchange } from "./server-harness.ts";
 
 const BAD_CHUNKED =
   "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n";

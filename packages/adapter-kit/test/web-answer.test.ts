@@ -7,40 +7,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServeOptions } from "../src/api.ts";
 import { FAST_RESPONSES_AVAILABLE, memoryContent } from "../src/response-fast-path.ts";
-import { createServe } from "../src/server.ts";
-import type { RawSocket } from "../src/socket-layer.ts";
 import { webAnswerWays } from "../src/web-answer.ts";
-import { memoryLayer } from "./memory-layer.ts";
+import { exchange } from "./server-harness.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Sends `request` on a raw connection; resolves with everything read until the server closes. */
-async function wire(fetch: NonNullable<ServeOptions["fetch"]>, request: string): Promise<string> {
-  const layer = memoryLayer();
-  const server = await createServe(layer)({ hostname: "127.0.0.1", port: 0, fetch });
-  let seen = "";
-  await new Promise<void>((resolve) => {
-    let socket: RawSocket | null = null;
-    layer.connect(
-      { hostname: "127.0.0.1", port: server.port },
-      {
-        open: (s) => {
-          socket = s;
-          s.write([enc.encode(request)]);
-        },
-        data: (bytes) => {
-          seen += dec.decode(bytes);
-        },
-        end: () => (socket as RawSocket | null)?.shutdownWrite(),
-        drain: () => {},
-        close: () => resolve(),
-      },
-    );
-  });
-  await server.close();
-  return seen;
-}
+/** Serves `fetch` and sends `request`; resolves with everything read until the server closes. */
+const wire = (fetch: NonNullable<ServeOptions["fetch"]>, request: string): Promise<string> =>
+  exchange({ fetch }, request);
 
 const get = (method = "GET") => `${method} / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n`;
 

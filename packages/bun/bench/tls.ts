@@ -10,7 +10,7 @@
  * (packages/conformance/bench-kit/tls.ts); this file names the contenders
  * and is also the child that serves them (`--child KIND CERT KEY`).
  */
-import { CLOSE_PATH, runTlsBench } from "../../conformance/bench-kit/tls.ts";
+import { nativeAnswer, runTlsBench, serveTetherChild } from "../../conformance/bench-kit/tls.ts";
 import { createClient, serve } from "../src/index.ts";
 
 /** In a child: serve TLS with `kind` on 127.0.0.1 and print `port N`. */
@@ -18,37 +18,14 @@ async function child(kind: string, certFile: string, keyFile: string): Promise<v
   const cert = await Bun.file(certFile).text();
   const key = await Bun.file(keyFile).text();
   if (kind === "tether") {
-    const server = await serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      tls: { cert, key },
-      keepAliveTimeoutMs: 120_000,
-      handler: (ex) =>
-        ex.respond(
-          200,
-          ex.head.target === CLOSE_PATH
-            ? [
-                ["content-type", "text/plain"],
-                ["connection", "close"],
-              ]
-            : [["content-type", "text/plain"]],
-          "ok",
-        ),
-    });
-    console.log(`port ${server.port}`);
+    await serveTetherChild(serve, cert, key);
     return;
   }
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     tls: { cert, key },
-    fetch: (request) =>
-      new Response("ok", {
-        headers:
-          new URL(request.url).pathname === CLOSE_PATH
-            ? { "content-type": "text/plain", connection: "close" }
-            : { "content-type": "text/plain" },
-      }),
+    fetch: nativeAnswer,
   });
   console.log(`port ${server.port}`);
 }

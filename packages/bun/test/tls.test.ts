@@ -5,7 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { TlsFailure } from "@tether/adapter-kit";
-import { makeTestCertificates, type TestCertificates, tlsCases } from "@tether/conformance";
+import {
+  dialOutcome,
+  makeTestCertificates,
+  type TestCertificates,
+  tlsCases,
+} from "@tether/conformance";
 import { bunSocketLayer, createClient, serve } from "../src/index.ts";
 
 let certs: TestCertificates;
@@ -36,24 +41,8 @@ describe("TLS conformance on Bun", () => {
 
 describe("Bun socket layer: TLS failures are told from transport failures", () => {
   /** What a connect reported: open, then close with this error (or none). */
-  function dial(port: number): Promise<{ opened: boolean; error: Error | undefined }> {
-    return new Promise((resolve) => {
-      let opened = false;
-      bunSocketLayer.connect(
-        { hostname: "127.0.0.1", port, tls: { rejectUnauthorized: true } },
-        {
-          open: (socket) => {
-            opened = true;
-            socket.close();
-          },
-          data: () => {},
-          end: () => {},
-          drain: () => {},
-          close: (error) => resolve({ opened, error }),
-        },
-      );
-    });
-  }
+  const dial = (port: number) =>
+    dialOutcome(bunSocketLayer, { hostname: "127.0.0.1", port, tls: { rejectUnauthorized: true } });
 
   it("a plain-TCP peer answering in HTTP fails the handshake: close(TlsFailure), never open", async () => {
     const plain = Bun.listen({

@@ -24,7 +24,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { CreateClient } from "@tether/adapter-kit";
+import type { CreateClient, Serve } from "@tether/adapter-kit";
 import { makeTestCertificates } from "../src/tls-certs.ts";
 import { pinned } from "./processes.ts";
 import {
@@ -45,6 +45,42 @@ export const NEW_CONNECTION_IN_FLIGHT = 8;
 
 /** The path whose answer says `Connection: close` (every child serves it). */
 export const CLOSE_PATH = "/close";
+
+/**
+ * In a child: serves TLS with Tether's `serve` on 127.0.0.1 (a 2-octet
+ * `ok`; {@link CLOSE_PATH} answers with `Connection: close`) and prints
+ * `port N` for the parent.
+ */
+export async function serveTetherChild(serve: Serve, cert: string, key: string): Promise<void> {
+  const server = await serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls: { cert, key },
+    keepAliveTimeoutMs: 120_000,
+    handler: (ex) =>
+      ex.respond(
+        200,
+        ex.head.target === CLOSE_PATH
+          ? [
+              ["content-type", "text/plain"],
+              ["connection", "close"],
+            ]
+          : [["content-type", "text/plain"]],
+        "ok",
+      ),
+  });
+  console.log(`port ${server.port}`);
+}
+
+/** The runtime's own server's answer to `request`: the same as {@link serveTetherChild}'s. */
+export function nativeAnswer(request: Request): Response {
+  return new Response("ok", {
+    headers:
+      new URL(request.url).pathname === CLOSE_PATH
+        ? { "content-type": "text/plain", connection: "close" }
+        : { "content-type": "text/plain" },
+  });
+}
 
 /** Sends one GET to `url` and resolves once its whole body is read. */
 export type Get = (url: string) => Promise<void>;

@@ -13,44 +13,29 @@ import {
   roleOf,
   type Section,
 } from "./model.ts";
-import { arr, num, obj, scaleStat, stat, str, type TargetRecord, targets } from "./read.ts";
+import {
+  arr,
+  num,
+  obj,
+  type Stat,
+  scaleStat,
+  stat,
+  str,
+  type TargetRecord,
+  targets,
+} from "./read.ts";
 
-const RATE: Metric = {
-  name: "requests/s",
-  title: "Requests per second",
-  unit: "",
-  better: "higher",
-};
-const CPU: Metric = {
-  name: "CPU µs/request",
-  title: "CPU time per request (µs)",
-  unit: " µs",
-  better: "lower",
-};
-const PARSE_RATE: Metric = {
-  name: "messages/s",
-  title: "Messages parsed per second",
-  unit: "",
-  better: "higher",
-};
-const PARSE_CPU: Metric = {
-  name: "CPU µs/message",
-  title: "CPU time per message (µs)",
-  unit: " µs",
-  better: "lower",
-};
-const HEAP: Metric = {
-  name: "heap B/connection",
-  title: "Heap per idle connection (bytes)",
-  unit: " B",
-  better: "lower",
-};
-const RSS: Metric = {
-  name: "RSS B/connection",
-  title: "RSS per idle connection (bytes)",
-  unit: " B",
-  better: "lower",
-};
+/** A metric: column header `name`, chart `title`, `unit` after values, which way is `better`. */
+function metric(name: string, title: string, unit: string, better: Metric["better"]): Metric {
+  return { name, title, unit, better };
+}
+
+const RATE = metric("requests/s", "Requests per second", "", "higher");
+const CPU = metric("CPU µs/request", "CPU time per request (µs)", " µs", "lower");
+const PARSE_RATE = metric("messages/s", "Messages parsed per second", "", "higher");
+const PARSE_CPU = metric("CPU µs/message", "CPU time per message (µs)", " µs", "lower");
+const HEAP = metric("heap B/connection", "Heap per idle connection (bytes)", " B", "lower");
+const RSS = metric("RSS B/connection", "RSS per idle connection (bytes)", " B", "lower");
 
 const MODES: Readonly<Record<string, string>> = {
   "keep-alive": "wrk -t1 -c50, one request at a time per keep-alive connection",
@@ -78,6 +63,22 @@ function goalsOf(records: readonly TargetRecord[]): Goal[] {
   return records.map(({ what, ratio, goal, met }) => ({ what, ratio, goal, met }));
 }
 
+/** A row per named entry of `o.runs`, with the values `values` reads from it. */
+function runRows(
+  o: Record<string, unknown>,
+  context: Context,
+  values: (run: Record<string, unknown>) => (Stat | null)[],
+): Row[] {
+  const rows: Row[] = [];
+  for (const run of arr(o.runs)) {
+    const r = obj(run);
+    const kind = str(r?.name);
+    if (r === null || kind === null) continue;
+    rows.push({ kind, label: label(kind, context), role: roleOf(kind), values: values(r) });
+  }
+  return rows;
+}
+
 /** Rows and ratios of an interleaved section: `runs` with rate and CPU, `comparisons` `a/b`. */
 function rateAndCpu(
   o: Record<string, unknown>,
@@ -87,18 +88,7 @@ function rateAndCpu(
   peers: string[];
   ratios: Ratio[];
 } {
-  const rows: Row[] = [];
-  for (const run of arr(o.runs)) {
-    const r = obj(run);
-    const kind = str(r?.name);
-    if (r === null || kind === null) continue;
-    rows.push({
-      kind,
-      label: label(kind, context),
-      role: roleOf(kind),
-      values: [stat(r.rate), scaleStat(stat(r.cpuNsPerMessage), 1e-3)],
-    });
-  }
+  const rows = runRows(o, context, (r) => [stat(r.rate), scaleStat(stat(r.cpuNsPerMessage), 1e-3)]);
   const peers: string[] = [];
   const ratios: Ratio[] = [];
   for (const [key, value] of Object.entries(obj(o.comparisons) ?? {})) {
@@ -115,6 +105,40 @@ function rateAndCpu(
   return { rows, peers, ratios };
 }
 
+/** How the ratios of interleaved rounds are taken. */
+const INTERLEAVED = "median of per-round ratios (interleaved rounds)";
+
+/** The section of `context` that the last run skipped. */
+function skippedSection(id: string, title: string, context: Context): Section {
+  return missingSection(
+    id,
+    title,
+    context,
+    `not measured: the last run skipped the ${context} section`,
+  );
+}
+
+/** A requests/s and CPU section of interleaved rounds, from its results `o`. */
+function interleavedSection(
+  id: string,
+  title: string,
+  context: Context,
+  description: string,
+  o: Record<string, unknown>,
+): Section {
+  return {
+    id,
+    title,
+    description,
+    context,
+    metrics: [RATE, CPU],
+    ...rateAndCpu(o, context),
+    ratioBasis: INTERLEAVED,
+    goals: goalsOf(targets(o.targets)),
+    missing: null,
+  };
+}
+
 /** The server sections of an adapter's results (`server` array, one entry per mode). */
 export function serverSections(bench: string, server: unknown): Section[] {
   const byMode = new Map<string, Record<string, unknown>>();
@@ -129,26 +153,17 @@ export function serverSections(bench: string, server: unknown): Section[] {
     const title = `Server, ${mode}`;
     const o = byMode.get(mode);
     if (o === undefined) {
-      return missingSection(
-        id,
-        title,
-        "server",
-        server === null || server === undefined
-          ? "not measured: the last run skipped the server section"
-          : `not measured: no ${mode} results in the file`,
-      );
+      return server === null || server === undefined
+        ? skippedSection(id, title, "server")
+        : missingSection(id, title, "server", `not measured: no ${mode} results in the file`);
     }
-    return {
+    return interleavedSection(
       id,
       title,
-      description: `${MODES[mode] ?? mode}; the server alone on one core, wrk on the other. CPU is the server process's.`,
-      context: "server",
-      metrics: [RATE, CPU],
-      ...rateAndCpu(o, "server"),
-      ratioBasis: "median of per-round ratios (interleaved rounds)",
-      goals: goalsOf(targets(o.targets)),
-      missing: null,
-    };
+      "server",
+      `${MODES[mode] ?? mode}; the server alone on one core, wrk on the other. CPU is the server process's.`,
+      o,
+    );
   });
 }
 
@@ -157,26 +172,15 @@ export function clientSection(bench: string, client: unknown): Section {
   const id = `${bench}-client`;
   const title = "Client";
   const o = obj(client);
-  if (o === null) {
-    return missingSection(
-      id,
-      title,
-      "client",
-      "not measured: the last run skipped the client section",
-    );
-  }
+  if (o === null) return skippedSection(id, title, "client");
   const origin = str(o.origin) ?? "one origin";
-  return {
+  return interleavedSection(
     id,
     title,
-    description: `GETs, 50 in flight, against ${origin}. CPU is the client process's.`,
-    context: "client",
-    metrics: [RATE, CPU],
-    ...rateAndCpu(o, "client"),
-    ratioBasis: "median of per-round ratios (interleaved rounds)",
-    goals: goalsOf(targets(o.targets)),
-    missing: null,
-  };
+    "client",
+    `GETs, 50 in flight, against ${origin}. CPU is the client process's.`,
+    o,
+  );
 }
 
 /** The memory section of the Node adapter's results. */
@@ -184,26 +188,8 @@ export function memorySection(bench: string, memory: unknown): Section {
   const id = `${bench}-memory`;
   const title = "Memory per idle connection";
   const o = obj(memory);
-  if (o === null) {
-    return missingSection(
-      id,
-      title,
-      "memory",
-      "not measured: the last run skipped the memory section",
-    );
-  }
-  const rows: Row[] = [];
-  for (const run of arr(o.runs)) {
-    const r = obj(run);
-    const kind = str(r?.name);
-    if (r === null || kind === null) continue;
-    rows.push({
-      kind,
-      label: label(kind, "memory"),
-      role: roleOf(kind),
-      values: [stat(r.heap), stat(r.rss)],
-    });
-  }
+  if (o === null) return skippedSection(id, title, "memory");
+  const rows = runRows(o, "memory", (r) => [stat(r.heap), stat(r.rss)]);
   const ours = rows.filter((r) => r.role === "ours");
   const peers = rows.filter((r) => r.role === "peer");
   const ratios: Ratio[] = [];
@@ -280,7 +266,7 @@ export function parserSections(cases: unknown): Section[] {
       rows,
       peers,
       ratios,
-      ratioBasis: "median of per-round ratios (interleaved rounds)",
+      ratioBasis: INTERLEAVED,
       goals,
       missing: null,
     });

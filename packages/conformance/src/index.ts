@@ -38,3 +38,4 @@ export {
 } from "./socket-recorder.ts";
 export { type TlsUnderTest, tlsCases } from "./tls-cases.ts";
 export { type CertPair, makeTestCertificates, type TestCertificates } from "./tls-certs.ts";
+export { dialOutcome } from "./tls-kit.ts";

@@ -4,6 +4,7 @@
  * 127.0.0.1 answering `hello <target>`, and the example app of the runtime.
  */
 import type {
+  ConnectOptions,
   CreateClient,
   RawHandler,
   Serve,
@@ -59,4 +60,27 @@ export function exampleRuntime(t: TlsUnderTest, lines: string[], codes: number[]
     printError: (line) => lines.push(`stderr: ${line}`),
     exit: (code) => codes.push(code),
   };
+}
+
+/**
+ * Connects with `layer` and reports what it said: whether `open` came
+ * (the socket is then closed at once) and the error `close` gave, if any.
+ */
+export function dialOutcome(
+  layer: SocketLayer,
+  options: ConnectOptions,
+): Promise<{ opened: boolean; error: Error | undefined }> {
+  return new Promise((resolve) => {
+    let opened = false;
+    layer.connect(options, {
+      open: (socket) => {
+        opened = true;
+        socket.close();
+      },
+      data: () => {},
+      end: () => {},
+      drain: () => {},
+      close: (error) => resolve({ opened, error }),
+    });
+  });
 }

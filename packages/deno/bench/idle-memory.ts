@@ -86,7 +86,7 @@ if (Deno.args[0] === "--clients") {
     port: 0,
     keepAliveTimeoutMs: 600_000,
     maxConnectionsPerClient: 1_000_000,
-    handler: (ex) => ex.respond(200, ["content-type", "text/plain"], GET.subarray(0, 13)),
+    handler: (ex) => ex.respond(200, [["content-type", "text/plain"]], GET.subarray(0, 13)),
   });
   await round(server.port, 50); // warm-up
   const perConnection = (bytes: number): string => (bytes / count / 1024).toFixed(1);

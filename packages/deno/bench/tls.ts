@@ -12,7 +12,7 @@
  * Neither side resumes TLS sessions on Deno (src/tls.ts), so the
  * new-connection rate is the full-handshake rate.
  */
-import { CLOSE_PATH, runTlsBench } from "../../conformance/bench-kit/tls.ts";
+import { nativeAnswer, runTlsBench, serveTetherChild } from "../../conformance/bench-kit/tls.ts";
 import { createClient, serve } from "../src/index.ts";
 
 /** In a child: serve TLS with `kind` on 127.0.0.1 and print `port N`. */
@@ -20,35 +20,12 @@ async function child(kind: string, certFile: string, keyFile: string): Promise<v
   const cert = await Deno.readTextFile(certFile);
   const key = await Deno.readTextFile(keyFile);
   if (kind === "tether") {
-    const server = await serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      tls: { cert, key },
-      keepAliveTimeoutMs: 120_000,
-      handler: (ex) =>
-        ex.respond(
-          200,
-          ex.head.target === CLOSE_PATH
-            ? [
-                ["content-type", "text/plain"],
-                ["connection", "close"],
-              ]
-            : [["content-type", "text/plain"]],
-          "ok",
-        ),
-    });
-    console.log(`port ${server.port}`);
+    await serveTetherChild(serve, cert, key);
     return;
   }
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, cert, key, onListen: () => {} },
-    (request) =>
-      new Response("ok", {
-        headers:
-          new URL(request.url).pathname === CLOSE_PATH
-            ? { "content-type": "text/plain", connection: "close" }
-            : { "content-type": "text/plain" },
-      }),
+    nativeAnswer,
   );
   console.log(`port ${server.addr.port}`);
 }

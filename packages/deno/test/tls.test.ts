@@ -22,7 +22,7 @@ import {
   type RawSocket,
   TlsFailure,
 } from "@tether/adapter-kit";
-import { makeTestCertificates, skipReason, tlsCases } from "@tether/conformance";
+import { dialOutcome, makeTestCertificates, skipReason, tlsCases } from "@tether/conformance";
 import { createClient, denoSocketLayer, serve } from "../src/index.ts";
 
 Deno.test.sanitizer({ ops: true, resources: true });
@@ -50,21 +50,7 @@ for (const c of tlsCases) {
 }
 
 /** What a connect reported: open, then close with this error (or none). */
-function dial(options: ConnectOptions): Promise<{ opened: boolean; error: Error | undefined }> {
-  return new Promise((resolve) => {
-    let opened = false;
-    denoSocketLayer.connect(options, {
-      open: (socket) => {
-        opened = true;
-        socket.close();
-      },
-      data: () => {},
-      end: () => {},
-      drain: () => {},
-      close: (error) => resolve({ opened, error }),
-    });
-  });
-}
+const dial = (options: ConnectOptions) => dialOutcome(denoSocketLayer, options);
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
