@@ -14,12 +14,14 @@ import { ProtocolError, UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
 import {
   type CloseReason,
+  decidePersistence,
   type KeepAliveHint,
   messageAllowsPersistence,
   parseKeepAlive,
 } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
 import { chooseFraming } from "./outgoing-framing.ts";
+import { PersistenceFields } from "./persistence-fields.ts";
 import { type OutgoingRequestHead, serializeRequestHead } from "./serializer.ts";
 
 /** One request sent (or being sent) and not yet fully answered. */
@@ -106,6 +108,11 @@ export class ClientConnection extends ConnectionBase {
   private completed = 0;
   private responseClose: CloseReason | null = null;
   private responseHint: KeepAliveHint | null = null;
+  /** The persistence fields of the last response, read once (reused). */
+  private readonly persistenceFields = new PersistenceFields();
+  /** The last Keep-Alive value seen, and its (read-only) parse. */
+  private keepAliveText: string | undefined = undefined;
+  private keepAliveParsed: KeepAliveHint | null = null;
 
   constructor(options: Omit<ConnectionOptions, "role"> = {}) {
     super({ ...options, role: "client" }, "response");
@@ -207,13 +214,22 @@ export class ClientConnection extends ConnectionBase {
         ex.responseStarted = true;
         if (ev.interim) return { type: "informational", id: ex.id, head: ev.head };
         const head = ev.head;
-        const persistence = messageAllowsPersistence(
+        // One pass over the fields gives both the decision and the Keep-Alive line.
+        const read = this.persistenceFields;
+        const persistence = decidePersistence(
           { version: head.version, fields: head.fields, framing: ev.framing },
           { kind: "response", requestVersion: ex.version },
+          read,
         );
         this.responseClose = persistence.reason;
         if (persistence.reason !== null) this.endPersistence(persistence.reason);
-        const hint = parseKeepAlive(head.fields.get("keep-alive"));
+        // A server repeats the same Keep-Alive value: parse each new one only.
+        const text = read.keepAliveValue(head.fields);
+        if (text !== this.keepAliveText) {
+          this.keepAliveText = text;
+          this.keepAliveParsed = parseKeepAlive(text);
+        }
+        const hint = this.keepAliveParsed;
         this.responseHint = hint;
         if (hint !== null) this.hint = hint;
         return { type: "response", id: ex.id, head, framing: ev.framing };

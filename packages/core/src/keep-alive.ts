@@ -24,6 +24,7 @@ import { UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
 import type { FieldScan } from "./outgoing-fields.ts";
+import { PersistenceFields, readPersistenceFields } from "./persistence-fields.ts";
 
 /**
  * Why a connection is not, or no longer, reused. The connection layer
@@ -128,8 +129,8 @@ const CLOSE_BECAUSE: Readonly<Record<CloseReason, Persistence>> = /* @__PURE__ *
   return out;
 })();
 
-/** The token list of a message without a Connection field (shared, frozen). */
-const NO_TOKENS: readonly string[] = Object.freeze([]);
+/** Scratch for callers that do not keep the fields read (the core is single-threaded). */
+const SCRATCH = new PersistenceFields();
 
 /**
  * Whether the connection may carry another message after this one (the
@@ -139,22 +140,34 @@ export function messageAllowsPersistence(
   message: PersistenceMessage,
   context: PersistenceContext,
 ): Persistence {
+  return decidePersistence(message, context, SCRATCH);
+}
+
+/**
+ * {@link messageAllowsPersistence}, keeping what was read of the fields in
+ * `into` (one pass; e.g. the Keep-Alive line, for the client). Internal:
+ * not exported from the package.
+ */
+export function decidePersistence(
+  message: PersistenceMessage,
+  context: PersistenceContext,
+  into: PersistenceFields,
+): Persistence {
   const { version, fields, framing } = message;
+  const read = readPersistenceFields(fields, into);
   // Row 1: the bytes after a 101 or a CONNECT 2xx are not HTTP.
   if (framing.kind === "tunnel") return CLOSE_BECAUSE["switched-protocol"];
   // Row 2: RFC 9112 §6.1 ("the server MUST close the connection after
   // responding to such a request") and §6.3 item 3 (handled as an error).
-  if (fields.has("transfer-encoding") && fields.has("content-length")) {
+  if (read.hasTransferEncoding && read.hasContentLength) {
     return CLOSE_BECAUSE["framing-conflict"];
   }
   // Row 3: RFC 9112 §9.3: "all messages on a connection need to have a
   // self-defined message length".
   if (framing.kind === "close") return CLOSE_BECAUSE["close-delimited-body"];
-  // Most messages carry no Connection field: no token list is made for them.
-  const tokens = fields.has("connection") ? fields.tokens("connection") : NO_TOKENS;
   // Row 4: RFC 9112 §9.3 item 1.
-  if (tokens.includes("close")) return CLOSE_BECAUSE["connection-close"];
-  const keepAlive = tokens.includes("keep-alive");
+  if (read.close) return CLOSE_BECAUSE["connection-close"];
+  const keepAlive = read.keepAlive;
   if (version === "1.0") {
     // Rows 5–6: RFC 9112 §9.3 item 3: 1.0 persists only with keep-alive,
     // and "either the recipient is not a proxy or the message is a response".
