@@ -72,6 +72,24 @@ function retryReasons(events: readonly ConnectionEvent[]): string[] {
   return events.flatMap((e) => (e.type === "request-retried" ? [e.reason] : []));
 }
 
+/**
+ * A GET of `path` under `request()` against scenario `s`'s origin: the first
+ * attempt fails, the second is served whole, the retry is recorded with
+ * `reason`, and the origin read the request twice.
+ */
+function retriedOnce(t: ClientUnderTest, s: Scenario, path: string, reason: string) {
+  return withScenarioServer(s, (server) =>
+    withClient(t, {}, async (c) => {
+      const events = record(c);
+      const a = await c.request({ url: `${server.url}${path}` });
+      assert.equal(fromLatin1(a.body), bodyFor("GET", path));
+      assert.equal(a.attempts, 2);
+      assert.deepEqual(retryReasons(events), [reason]);
+      assert.deepEqual(server.received, [`GET ${path}`, `GET ${path}`]);
+    }),
+  );
+}
+
 const STALE_GET = "stale-connection race: a GET on a reused";
 const READ_THEN_CLOSE: ServerScript = {
   connections: [
@@ -193,41 +211,23 @@ export const scriptCases: ConformanceCase<ClientUnderTest>[] = [
   },
   {
     name: "RFC 9112 §8, §9.3.2: the same cut under request(), which shows nothing before the end, is retried (truncated-body) and complete",
-    run: (t) => {
-      const s = scenario(
-        TRUNCATION_SCENARIOS,
-        "truncation: a reset in the middle of a Content-Length",
-      );
-      return withScenarioServer(s, (server) =>
-        withClient(t, {}, async (c) => {
-          const events = record(c);
-          const a = await c.request({ url: `${server.url}/a?size=100` });
-          assert.equal(fromLatin1(a.body), bodyFor("GET", "/a?size=100"));
-          assert.equal(a.attempts, 2);
-          assert.deepEqual(retryReasons(events), ["truncated-body"]);
-          assert.deepEqual(server.received, ["GET /a?size=100", "GET /a?size=100"]);
-        }),
-      );
-    },
+    run: (t) =>
+      retriedOnce(
+        t,
+        scenario(TRUNCATION_SCENARIOS, "truncation: a reset in the middle of a Content-Length"),
+        "/a?size=100",
+        "truncated-body",
+      ),
   },
   {
     name: "RFC 9110 §9.2.2: a GET reset inside the response head is retried (idempotent-method) and succeeds",
-    run: (t) => {
-      const s = scenario(
-        RETRY_SCENARIOS,
-        "retry rules: a GET whose first connection resets inside",
-      );
-      return withScenarioServer(s, (server) =>
-        withClient(t, {}, async (c) => {
-          const events = record(c);
-          const a = await c.request({ url: `${server.url}/a` });
-          assert.equal(fromLatin1(a.body), bodyFor("GET", "/a"));
-          assert.equal(a.attempts, 2);
-          assert.deepEqual(retryReasons(events), ["idempotent-method"]);
-          assert.deepEqual(server.received, ["GET /a", "GET /a"]);
-        }),
-      );
-    },
+    run: (t) =>
+      retriedOnce(
+        t,
+        scenario(RETRY_SCENARIOS, "retry rules: a GET whose first connection resets inside"),
+        "/a",
+        "idempotent-method",
+      ),
   },
   {
     name: "RFC 9112 §9.3.1: a POST reset after it was written fails CONNECTION_RESET, written once",
