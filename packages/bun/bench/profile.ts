@@ -19,7 +19,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startNginx } from "../../conformance/bench-kit/nginx.ts";
 import { pinned, startProcess } from "../../conformance/bench-kit/processes.ts";
-import { ensureDebianPackages, runWrk } from "../../conformance/bench-kit/wrk.ts";
+import { loadClient, loadServer, profileOption } from "../../conformance/bench-kit/profile-load.ts";
+import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = path.dirname(BENCH_DIR);
@@ -29,10 +30,7 @@ const kind = argv[0];
 if (kind === undefined || kind.startsWith("--")) {
   throw new Error("usage: bun bench/profile.ts KIND [--pipelined] [--client] [--seconds N]");
 }
-const option = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : (argv[i + 1] ?? fallback);
-};
+const option = profileOption(argv);
 const seconds = Number(option("--seconds", "8"));
 const top = Number(option("--top", "40"));
 const dir = path.resolve(option("--dir", fs.mkdtempSync(path.join(os.tmpdir(), "tether-prof-"))));
@@ -48,29 +46,18 @@ if (argv.includes("--client")) {
   const origin = await startNginx(0);
   try {
     const { child } = await start("client-child.ts", [kind, origin.url], 1, true);
-    const t0 = Date.now();
-    let n = 0;
-    while (Date.now() - t0 < seconds * 1000) {
-      await child.call({ type: "run", count: 5000, concurrency: 50 });
-      n += 5000;
-    }
+    const done = await loadClient(child, seconds);
     await child.stop();
-    process.stderr.write(`${n} requests in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`${done}\n`);
   } finally {
     await origin.stop();
   }
 } else {
   ensureDebianPackages({ wrk: "wrk" });
   const { child, ready } = await start("server-child.ts", [kind], 1, true);
-  const result = await runWrk({
-    url: `http://127.0.0.1:${Number(ready.port)}/`,
-    connections: 50,
-    seconds,
-    cpu: 0,
-    ...(argv.includes("--pipelined") ? { script: "pipeline.lua" } : {}),
-  });
+  const done = await loadServer(Number(ready.port), seconds, argv.includes("--pipelined"));
   await child.stop();
-  process.stderr.write(`${result.requests} requests in ${result.seconds} s\n`);
+  process.stderr.write(`${done}\n`);
 }
 
 interface ProfileNode {

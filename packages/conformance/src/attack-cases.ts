@@ -33,8 +33,9 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import type { RawHandler, ServeOptions, TetherServer } from "@tether/adapter-kit";
 import { route } from "@tether/example-shared";
+import { sleep } from "./client-kit.ts";
 import { parseResponses, RawClient } from "./raw-client.ts";
-import type { ConformanceCase, ServerUnderTest } from "./server-cases.ts";
+import { type ConformanceCase, closeWithin, GET, type ServerUnderTest } from "./server-cases.ts";
 
 /** The well-behaved client's address: never the attacker's (127.0.0.1). */
 export const PROBE_ADDRESS = "127.0.0.2";
@@ -64,20 +65,9 @@ async function withServer(
   try {
     await body({ server, handled: () => handled });
   } finally {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 3000);
-    });
-    await Promise.race([server.close(), limit]);
-    clearTimeout(timer);
+    await closeWithin(server);
   }
 }
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
 /**
  * A well-behaved client: a fresh connection from {@link PROBE_ADDRESS}, one

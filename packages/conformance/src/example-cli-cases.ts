@@ -230,39 +230,26 @@ export const exampleCliCases: ConformanceCase<ExampleApp>[] = [
     name: "proxy forwards to the upstream with keep-alive and strips hop-by-hop fields",
     run: async (app) => {
       const upstream = await startExample(app);
-      const [program, ...args] = app.command as [string, ...string[]];
-      const proxy = spawn(program, [...args, "proxy", "--port", "0", "--upstream", upstream.url], {
-        cwd: app.cwd,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
       try {
-        const first = await new Promise<string>((resolve, reject) => {
-          let out = "";
-          const timer = setTimeout(() => reject(new Error(`proxy did not start: ${out}`)), 20_000);
-          proxy.stdout?.on("data", (d: Uint8Array) => {
-            out += new TextDecoder().decode(d);
-            if (out.includes("\n")) {
-              clearTimeout(timer);
-              resolve(out.slice(0, out.indexOf("\n")));
-            }
-          });
-        });
-        const port = Number(first.split(":").at(-1));
-        const c = new RawClient(port);
-        await c.send(
-          "GET /echo HTTP/1.1\r\nHost: t\r\nConnection: x-hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=9\r\nX-Kept: yes\r\n\r\n",
-        );
-        await c.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n");
-        const rs = await c.responses(2);
-        const echo = JSON.parse(rs[0]?.body ?? "{}");
-        const names = (echo.headers as [string, string][]).map(([n]) => n.toLowerCase());
-        assert.ok(names.includes("x-kept"));
-        assert.ok(!names.includes("x-hop"));
-        assert.ok(!names.includes("keep-alive"));
-        assert.equal(rs.length, 2);
-        c.destroy();
+        const proxy = await startProxy(app, upstream.url);
+        try {
+          const c = new RawClient(proxy.port);
+          await c.send(
+            "GET /echo HTTP/1.1\r\nHost: t\r\nConnection: x-hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=9\r\nX-Kept: yes\r\n\r\n",
+          );
+          await c.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n");
+          const rs = await c.responses(2);
+          const echo = JSON.parse(rs[0]?.body ?? "{}");
+          const names = (echo.headers as [string, string][]).map(([n]) => n.toLowerCase());
+          assert.ok(names.includes("x-kept"));
+          assert.ok(!names.includes("x-hop"));
+          assert.ok(!names.includes("keep-alive"));
+          assert.equal(rs.length, 2);
+          c.destroy();
+        } finally {
+          proxy.stop();
+        }
       } finally {
-        proxy.kill();
         upstream.stop();
       }
     },

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { Serve, ServeOptions, TetherServer } from "@tether/adapter-kit";
 import { route } from "@tether/example-shared";
+import { sleep } from "./client-kit.ts";
 import { RawClient } from "./raw-client.ts";
 
 /** What a runtime gives the suite. */
@@ -46,20 +47,22 @@ async function withServer(
   try {
     await body(server);
   } finally {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 3000);
-    });
-    await Promise.race([server.close(), limit]);
-    clearTimeout(timer);
+    await closeWithin(server);
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Closes `server` gracefully, waiting for it at most `ms` milliseconds. */
+export async function closeWithin(server: TetherServer, ms = 3000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([server.close(), limit]);
+  clearTimeout(timer);
 }
 
-const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
+/** A GET request of `path` with Host `t` and the `extra` field lines. */
+export const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
 /** The cases. */
 export const serverCases: ConformanceCase<ServerUnderTest>[] = [

@@ -13,7 +13,8 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startNginx } from "../../conformance/bench-kit/nginx.ts";
-import { ensureDebianPackages, runWrk } from "../../conformance/bench-kit/wrk.ts";
+import { loadClient, loadServer, profileOption } from "../../conformance/bench-kit/profile-load.ts";
+import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
 import { BENCH_DIR, CHILD_FLAGS, startDenoChild } from "./deno-child.ts";
 
 const argv = Deno.args;
@@ -21,10 +22,7 @@ const kind = argv[0];
 if (kind === undefined || kind.startsWith("--")) {
   throw new Error("usage: pnpm bench:profile KIND [--pipelined] [--client] [--seconds N]");
 }
-const option = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : (argv[i + 1] ?? fallback);
-};
+const option = profileOption(argv);
 const seconds = Number(option("--seconds", "6"));
 const top = option("--top", "40");
 const dir = path.resolve(option("--dir", Deno.makeTempDirSync({ prefix: "tether-deno-prof-" })));
@@ -40,14 +38,9 @@ if (argv.includes("--client")) {
       cpu: 1,
       profileDir: dir,
     });
-    const t0 = performance.now();
-    let n = 0;
-    while (performance.now() - t0 < seconds * 1000) {
-      await child.call({ type: "run", count: 5000, concurrency: 50 });
-      n += 5000;
-    }
+    const done = await loadClient(child, seconds);
     await child.stop();
-    console.error(`${n} requests in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.error(done);
   } finally {
     await origin.stop();
   }
@@ -57,15 +50,9 @@ if (argv.includes("--client")) {
     cpu: 1,
     profileDir: dir,
   });
-  const result = await runWrk({
-    url: `http://127.0.0.1:${Number(ready.port)}/`,
-    connections: 50,
-    seconds,
-    cpu: 0,
-    ...(argv.includes("--pipelined") ? { script: "pipeline.lua" } : {}),
-  });
+  const done = await loadServer(Number(ready.port), seconds, argv.includes("--pipelined"));
   await child.stop();
-  console.error(`${result.requests} requests in ${result.seconds} s`);
+  console.error(done);
 }
 
 const profile = [...Deno.readDirSync(dir)]

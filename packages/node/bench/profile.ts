@@ -16,7 +16,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureDebianPackages, runWrk } from "../../conformance/bench-kit/wrk.ts";
+import { loadClient, loadServer, profileOption } from "../../conformance/bench-kit/profile-load.ts";
+import { ensureDebianPackages } from "../../conformance/bench-kit/wrk.ts";
 import { BENCH_DIR, keepBundlesIn, PACKAGE_DIR, startChild } from "./child.ts";
 import { startOrigin } from "./origin.ts";
 
@@ -26,10 +27,7 @@ if (kind === undefined || kind.startsWith("--")) {
   throw new Error("usage: tsx bench/profile.ts KIND [--pipelined] [--client] [--seconds N]");
 }
 const flag = (name: string): boolean => argv.includes(name);
-const option = (name: string, fallback: string): string => {
-  const i = argv.indexOf(name);
-  return i < 0 ? fallback : (argv[i + 1] ?? fallback);
-};
+const option = profileOption(argv);
 const seconds = Number(option("--seconds", "6"));
 const top = option("--top", "40");
 const dir = path.resolve(option("--dir", fs.mkdtempSync(path.join(os.tmpdir(), "tether-prof-"))));
@@ -51,14 +49,9 @@ if (client) {
       cpu: 1,
       nodeFlags: flags,
     });
-    const t0 = Date.now();
-    let n = 0;
-    while (Date.now() - t0 < seconds * 1000) {
-      await child.call({ type: "run", count: 5000, concurrency: 50 });
-      n += 5000;
-    }
+    const done = await loadClient(child, seconds);
     await child.stop();
-    process.stderr.write(`${n} requests in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`${done}\n`);
   } finally {
     await origin.stop();
   }
@@ -69,15 +62,9 @@ if (client) {
     cpu: 1,
     nodeFlags: flags,
   });
-  const result = await runWrk({
-    url: `http://127.0.0.1:${Number(ready.port)}/`,
-    connections: 50,
-    seconds,
-    cpu: 0,
-    ...(flag("--pipelined") ? { script: "pipeline.lua" } : {}),
-  });
+  const done = await loadServer(Number(ready.port), seconds, flag("--pipelined"));
   await child.stop();
-  process.stderr.write(`${result.requests} requests in ${result.seconds} s\n`);
+  process.stderr.write(`${done}\n`);
   bundle = path.join(dir, "bundles", "server-child.mjs");
 }
 
