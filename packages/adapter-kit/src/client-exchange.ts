@@ -39,6 +39,24 @@ const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 /** What `new Response()` takes as a body. */
 type WebBody = ConstructorParameters<typeof Response>[0];
 
+/**
+ * One executor for every exchange's promise (no closure per request): it
+ * leaves the promise's resolving functions here, and the constructor takes
+ * them at once (the executor runs synchronously).
+ */
+const captured: {
+  resolve: ((r: ClientResponse | Response) => void) | null;
+  reject: ((e: unknown) => void) | null;
+} = { resolve: null, reject: null };
+
+function capture(
+  resolve: (r: ClientResponse | Response) => void,
+  reject: (e: unknown) => void,
+): void {
+  captured.resolve = resolve;
+  captured.reject = reject;
+}
+
 /** Nothing to do (keeps a rejection nobody awaited yet from being reported as unhandled). */
 function ignore(): void {}
 
@@ -59,8 +77,12 @@ export class ClientExchange implements ResponseSource {
   private connection = 0;
   private reused = false;
   private attempts = 1;
-  /** Body octets received and not yet handed on. */
-  private chunks: Uint8Array[] = [];
+  /**
+   * Body octets received and not yet handed on: the first chunk, and the
+   * later ones (a small body is one chunk, held without a list).
+   */
+  private first: Uint8Array | null = null;
+  private rest: Uint8Array[] | null = null;
   private held = 0;
   private body = Body.Open;
   private error: RequestError | null = null;
@@ -81,10 +103,9 @@ export class ClientExchange implements ResponseSource {
     this.id = id;
     this.method = method;
     this.web = web;
-    this.settled = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.settled = new Promise(capture);
+    this.resolve = captured.resolve;
+    this.reject = captured.reject;
   }
 
   /** The whole response (`request()`). */
@@ -112,8 +133,7 @@ export class ClientExchange implements ResponseSource {
    */
   restart(): void {
     this.head = null;
-    this.chunks = [];
-    this.held = 0;
+    this.dropChunks();
   }
 
   data(bytes: Uint8Array): void {
@@ -123,7 +143,9 @@ export class ClientExchange implements ResponseSource {
       if ((c.desiredSize ?? 1) <= 0) this.pause();
       return;
     }
-    this.chunks.push(bytes);
+    if (this.first === null) this.first = bytes;
+    else if (this.rest === null) this.rest = [bytes];
+    else this.rest.push(bytes);
     this.held += bytes.length;
     // Nobody reads yet: hold a window's worth, then let the socket wait.
     if (this.web !== null && this.resolveBody === null && this.held >= BODY_HIGH_WATER) {
@@ -155,7 +177,7 @@ export class ClientExchange implements ResponseSource {
     if (this.paused) this.resume();
     // No head handed over (yet): the request itself fails.
     if (this.web === null || this.head === null || !this.published) {
-      this.chunks = [];
+      this.dropChunks();
       // A caller that has not awaited yet must not see an unhandled rejection.
       if (this.reject !== null) this.settled.catch(ignore);
       this.reject?.(error);
@@ -181,14 +203,7 @@ export class ClientExchange implements ResponseSource {
     const noBody = this.method === "HEAD" || NULL_BODY_STATUS.has(head.status);
     const status = head.status < 200 ? 502 : head.status;
     if (this.web === "lazy") {
-      this.resolve(
-        LazyResponse.of({
-          status,
-          statusText: head.reason,
-          fields: head.fields.raw,
-          source: noBody ? null : this,
-        }),
-      );
+      this.resolve(LazyResponse.from(status, head.reason, head.fields.raw, noBody ? null : this));
       return;
     }
     let body: WebBody = null;
@@ -206,6 +221,10 @@ export class ClientExchange implements ResponseSource {
 
   // --- ResponseSource ---------------------------------------------------------------
 
+  completeBody(): Uint8Array | null {
+    return this.body === Body.Done ? this.takeChunks() : null;
+  }
+
   wholeBody(): Promise<Uint8Array> {
     if (this.body === Body.Done) return Promise.resolve(this.takeChunks());
     if (this.body === Body.Failed) return Promise.reject(this.error);
@@ -220,9 +239,9 @@ export class ClientExchange implements ResponseSource {
     return new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          for (const chunk of this.chunks) controller.enqueue(chunk);
-          this.chunks = [];
-          this.held = 0;
+          if (this.first !== null) controller.enqueue(this.first);
+          if (this.rest !== null) for (const chunk of this.rest) controller.enqueue(chunk);
+          this.dropChunks();
           if (this.body === Body.Done) controller.close();
           else if (this.body === Body.Failed) controller.error(this.error);
           else this.controller = controller;
@@ -260,10 +279,20 @@ export class ClientExchange implements ResponseSource {
   }
 
   private takeChunks(): Uint8Array {
-    const body = this.chunks.length === 0 ? new Uint8Array(0) : concatBytes(this.chunks);
-    this.chunks = [];
-    this.held = 0;
+    const first = this.first;
+    const rest = this.rest;
+    let body: Uint8Array;
+    if (first === null) body = new Uint8Array(0);
+    else if (rest === null) body = first;
+    else body = concatBytes([first, ...rest]);
+    this.dropChunks();
     return body;
+  }
+
+  private dropChunks(): void {
+    this.first = null;
+    this.rest = null;
+    this.held = 0;
   }
 
   private pause(): void {

@@ -17,8 +17,8 @@ import { type UrlTarget, urlTarget } from "./client-url.ts";
 export interface FetchParts {
   readonly url: UrlTarget;
   readonly method: string;
-  /** Lower-case names, sorted, as a `Headers` iterates. */
-  readonly fields: [string, string][];
+  /** Lower-case names, sorted, as a `Headers` iterates (a shared empty list when none). */
+  readonly fields: readonly (readonly [string, string])[];
   readonly body: Uint8Array | null;
   readonly signal: AbortSignal | null;
 }
@@ -27,6 +27,9 @@ export interface FetchParts {
 const NORMALIZED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 
 const INIT_KEYS = new Set(["method", "headers", "body", "signal"]);
+
+/** The fields of a call without headers: one list for all of them, never changed. */
+const NO_FIELDS: readonly (readonly [string, string])[] = Object.freeze([]);
 
 const utf8 = new TextEncoder();
 
@@ -60,13 +63,15 @@ export function simpleFetch(input: string | URL | Request, init?: RequestInit): 
       body = new Uint8Array(given); // a copy, as the standard takes (Buffer.slice would share)
     } else return null;
   }
-  const fields: [string, string][] = [];
+  let fields: readonly (readonly [string, string])[] = NO_FIELDS;
   if (init?.headers !== undefined || textBody) {
     const headers = new Headers(init?.headers);
     if (textBody && !headers.has("content-type")) headers.set("content-type", TEXT_TYPE);
+    const list: [string, string][] = [];
     headers.forEach((value, name) => {
-      fields.push([name, value]);
+      list.push([name, value]);
     });
+    fields = list;
   }
   return { url, method, fields, body, signal: init?.signal ?? null };
 }

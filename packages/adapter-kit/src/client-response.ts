@@ -29,6 +29,12 @@ export interface ResponseSource {
   wholeBody(): Promise<Uint8Array>;
   /** The body as a stream, from its first octet. Called once at most, never after `wholeBody`. */
   bodyStream(): ReadableStream<Uint8Array>;
+  /**
+   * The whole body at once when all of it has arrived, or `null` (not yet,
+   * or failed: then `wholeBody` answers). A body returned is taken, as by
+   * `wholeBody`. Optional: without it every read goes through `wholeBody`.
+   */
+  completeBody?(): Uint8Array | null;
 }
 
 /** What a {@link LazyResponse} is made of. */
@@ -50,57 +56,106 @@ export function responseHeaders(raw: readonly string[]): Headers {
   return headers;
 }
 
-/** The octets of `bytes` as an ArrayBuffer of their own. */
+/**
+ * The octets of `bytes` as an ArrayBuffer of their own: the buffer itself
+ * when `bytes` spans all of it, else a copy. (Not `bytes.slice()`: on a
+ * Node or Bun `Buffer` that is a view of the same memory, whose `.buffer`
+ * is the whole read the body came in, head and all.)
+ */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   const b = bytes.buffer;
   if (bytes.byteOffset === 0 && bytes.byteLength === b.byteLength && b instanceof ArrayBuffer) {
     return b;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  // A typed array's copy: cheaper on V8 than ArrayBuffer.prototype.slice.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}
+
+/** `bytes()`: the octets in a buffer of their own. */
+function ownBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(ownBuffer(bytes));
+}
+
+/** `text()`: Fetch Standard "UTF-8 decode" (a leading BOM is dropped, errors replaced). */
+function utf8Text(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+/** `json()`. */
+function jsonValue(bytes: Uint8Array): unknown {
+  return JSON.parse(utf8.decode(bytes)) as unknown;
 }
 
 /** A `Response` built on demand. See the module comment. */
 export class LazyResponse {
-  #parts: ResponseParts;
+  // The parts, held one by one (no parts object per response).
+  readonly #status: number;
+  readonly #statusText: string;
+  readonly #fields: readonly string[];
+  readonly #source: ResponseSource | null;
   #real: Response | null = null;
   #headers: Headers | null = null;
   #used = false;
 
-  private constructor(parts: ResponseParts) {
-    this.#parts = parts;
+  private constructor(
+    status: number,
+    statusText: string,
+    fields: readonly string[],
+    source: ResponseSource | null,
+  ) {
+    this.#status = status;
+    this.#statusText = statusText;
+    this.#fields = fields;
+    this.#source = source;
   }
 
   /** A lazy `Response` for `parts`. */
   static of(parts: ResponseParts): Response {
-    return new LazyResponse(parts) as unknown as Response;
+    return LazyResponse.from(parts.status, parts.statusText, parts.fields, parts.source);
+  }
+
+  /** A lazy `Response` for these parts (as {@link ResponseParts}), without a parts object. */
+  static from(
+    status: number,
+    statusText: string,
+    fields: readonly string[],
+    source: ResponseSource | null,
+  ): Response {
+    return new LazyResponse(status, statusText, fields, source) as unknown as Response;
   }
 
   /** The native `Response`, built on first use. */
   static native(response: LazyResponse): Response {
     let real = response.#real;
     if (real !== null) return real;
-    const parts = response.#parts;
-    const init = { status: parts.status, statusText: parts.statusText, headers: response.headers };
-    if (parts.source === null) real = new Response(null, init);
+    const source = response.#source;
+    const init = {
+      status: response.#status,
+      statusText: response.#statusText,
+      headers: response.headers,
+    };
+    if (source === null) real = new Response(null, init);
     else if (response.#used) {
       // Already read whole: the native one is as disturbed as this one.
       real = new Response(new Uint8Array(0), init);
       void real.arrayBuffer();
-    } else real = new Response(parts.source.bodyStream(), init);
+    } else real = new Response(source.bodyStream(), init);
     response.#real = real;
     return real;
   }
 
   get status(): number {
-    return this.#parts.status;
+    return this.#status;
   }
 
   get statusText(): string {
-    return this.#parts.statusText;
+    return this.#statusText;
   }
 
   get ok(): boolean {
-    return this.#parts.status >= 200 && this.#parts.status <= 299;
+    return this.#status >= 200 && this.#status <= 299;
   }
 
   get type(): "default" {
@@ -119,14 +174,14 @@ export class LazyResponse {
   get headers(): Headers {
     let headers = this.#headers;
     if (headers === null) {
-      headers = responseHeaders(this.#parts.fields);
+      headers = responseHeaders(this.#fields);
       this.#headers = headers;
     }
     return headers;
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.#real === null && this.#parts.source === null) return null;
+    if (this.#real === null && this.#source === null) return null;
     return LazyResponse.native(this).body;
   }
 
@@ -136,24 +191,44 @@ export class LazyResponse {
 
   arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real !== null) return this.#real.arrayBuffer();
-    return this.#whole().then(ownBuffer);
+    return this.#read(ownBuffer);
   }
 
   bytes(): Promise<Uint8Array> {
     if (this.#real !== null)
       return (this.#real as Response & { bytes(): Promise<Uint8Array> }).bytes();
-    return this.#whole().then((b) => new Uint8Array(ownBuffer(b)));
+    return this.#read(ownBytes);
   }
 
   text(): Promise<string> {
     if (this.#real !== null) return this.#real.text();
-    // Fetch Standard "UTF-8 decode": a leading BOM is dropped, errors replaced.
-    return this.#whole().then((b) => utf8.decode(b));
+    return this.#read(utf8Text);
   }
 
   json(): Promise<unknown> {
     if (this.#real !== null) return this.#real.json();
-    return this.#whole().then((b) => JSON.parse(utf8.decode(b)) as unknown);
+    return this.#read(jsonValue);
+  }
+
+  /**
+   * The body read whole once (Fetch Standard "consume body"), converted by
+   * `convert`: at once when it has all arrived, else when it does. A
+   * conversion that throws rejects.
+   */
+  #read<T>(convert: (body: Uint8Array) => T): Promise<T> {
+    if (!this.#used) {
+      const source = this.#source;
+      const body = source === null ? new Uint8Array(0) : (source.completeBody?.() ?? null);
+      if (body !== null) {
+        this.#used = true;
+        try {
+          return Promise.resolve(convert(body));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+    }
+    return this.#whole().then(convert);
   }
 
   /** The body, read whole once (Fetch Standard "consume body"). */
@@ -162,7 +237,7 @@ export class LazyResponse {
       return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
     }
     this.#used = true;
-    const source = this.#parts.source;
+    const source = this.#source;
     return source === null ? Promise.resolve(new Uint8Array(0)) : source.wholeBody();
   }
 

@@ -10,6 +10,7 @@ import {
   type PoolEvent,
   type PoolRequest,
   RequestError,
+  type SocketAction,
 } from "@tether/core";
 import type {
   ClientOptions,
@@ -63,7 +64,14 @@ class Client implements TetherClient {
   /** The connection each request is on, once known. */
   private readonly connectionOf = new Map<number, number>();
   /** Exchanges whose `fetch()` response is handed over at the end of this batch. */
-  private toPublish: ClientExchange[] = [];
+  private readonly toPublish: ClientExchange[] = [];
+  /**
+   * The pool's actions and events of the batch being run: two lists kept
+   * for the client's life and emptied after each batch (`run` never nests),
+   * so a batch allocates no list.
+   */
+  private readonly actions: SocketAction[] = [];
+  private readonly poolEvents: PoolEvent[] = [];
   /**
    * How `fetch()` responses are made: lazily on Node, where nothing reads a
    * `Response`'s internals and a native one is costly; native elsewhere,
@@ -225,18 +233,27 @@ class Client implements TetherClient {
     }
     this.running = true;
     try {
+      const actions = this.actions;
+      const events = this.poolEvents;
+      const publish = this.toPublish;
       do {
         this.again = false;
-        for (const a of this.pool.takeActions()) this.sockets.execute(a);
-        for (const ev of this.pool.takeEvents()) this.deliver(ev);
-        if (this.toPublish.length > 0) {
-          const list = this.toPublish;
-          this.toPublish = [];
-          for (const ex of list) ex.publish();
-        }
+        this.pool.moveActionsTo(actions);
+        for (let i = 0; i < actions.length; i++) this.sockets.execute(actions[i] as SocketAction);
+        empty(actions);
+        this.pool.moveEventsTo(events);
+        for (let i = 0; i < events.length; i++) this.deliver(events[i] as PoolEvent);
+        empty(events);
+        // Publishing settles promises only: nothing is added to the list meanwhile.
+        for (let i = 0; i < publish.length; i++) (publish[i] as ClientExchange).publish();
+        empty(publish);
       } while (this.again);
     } finally {
       this.running = false;
+      // After a throw, the rest of the batch is dropped, as before; exchanges
+      // to publish are kept for the next run (publishing twice is a no-op).
+      empty(this.actions);
+      empty(this.poolEvents);
     }
     this.armTimer();
     this.maybeFinishClose();
@@ -365,4 +382,9 @@ class Client implements TetherClient {
     this.armedAt = null;
     for (const resolve of this.closing.splice(0)) resolve();
   }
+}
+
+/** Empties a list kept for reuse: `pop()` keeps its storage, `length = 0` would give it up. */
+function empty(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }

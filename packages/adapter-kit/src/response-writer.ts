@@ -27,6 +27,10 @@ let textSlabOffset = 0;
  * to write out later.
  */
 export function encodeText(text: string): Uint8Array {
+  // A handler answering with the same text each time (a constant body) has
+  // it encoded once: the last short text is remembered with its octets,
+  // which are shared safely since nothing writes to handed-out regions.
+  if (text === lastText) return lastBytes;
   const n = text.length;
   if (n > 64) return utf8.encode(text);
   if (textSlabOffset + n > TEXT_SLAB_SIZE) {
@@ -42,8 +46,15 @@ export function encodeText(text: string): Uint8Array {
     slab[start + i] = c;
   }
   textSlabOffset = start + n;
-  return slab.subarray(start, start + n);
+  const bytes = slab.subarray(start, start + n);
+  lastText = text;
+  lastBytes = bytes;
+  return bytes;
 }
+
+/** The last short ASCII text {@link encodeText} encoded, and its octets. */
+let lastText = "";
+let lastBytes: Uint8Array = new Uint8Array(0);
 
 /** Field lines as the handler gives them. */
 export type FieldInit = Iterable<readonly [string, string]>;

@@ -9,6 +9,7 @@ import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
+import { DriverFlags } from "./driver-flags.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -28,8 +29,15 @@ export interface DriverHost {
   readonly copyReads: boolean;
 }
 
+/**
+ * The time of the socket event being handled, while one is (see
+ * {@link ServerConnectionDriver.now}). One for the process, not a field per
+ * connection: socket events are handled one at a time.
+ */
+let eventTime: number | null = null;
+
 /** One accepted connection. See the module comment. */
-export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
+export class ServerConnectionDriver extends DriverFlags implements SocketHandlers, DeadlineMember {
   private socket: RawSocket | null = null;
   /** The peer's address and port, read at `open` (for every request's {@link RequestInfo}). */
   private remoteAddress = "";
@@ -40,30 +48,21 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
   queuedAt = -1;
   /** The position in the server's {@link DeadlineQueue} (-1: none; the queue's field). */
   heapIndex = -1;
-  readonly queue: ResponseQueue;
+  /** The answers in request order; made at the first request, dropped when the session compacts. */
+  private responses: ResponseQueue | null = null;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
-  private running = false;
-  private again = false;
-  /** The socket refused more data; waiting for `drain`. */
-  private blocked = false;
-  /** The time of the socket event being handled, while it is. */
-  private eventTime: number | null = null;
-  /** Bytes were written since the session was last told they went through. */
-  private unflushed = false;
   /** Made when a writer first waits for `drain`. */
   private drainWaiters: (() => void)[] | null = null;
-  /** A request body stream is full: events wait until it is read. */
-  private bodyFull = false;
-  private closedOnce = false;
-  /** The handler's, once the connection switched protocols (takeOver); every socket event goes there. */
+  /**
+   * The handler's, given by takeOver(): waiting for the session to switch,
+   * then (`switched`) every socket event goes there.
+   */
   private tunnel: SocketHandlers | null = null;
-  /** Given by takeOver(), waiting for the session to switch. */
-  private tunnelPending: SocketHandlers | null = null;
 
   constructor(host: DriverHost) {
+    super();
     this.host = host;
-    this.queue = new ResponseQueue(this);
   }
 
   /** The session's socket id (its connection id). */
@@ -108,25 +107,26 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
   }
 
   data(bytes: Uint8Array): void {
-    if (this.tunnel !== null) {
-      this.tunnel.data(bytes);
+    if (this.switched) {
+      (this.tunnel as SocketHandlers).data(bytes);
       return;
     }
     const session = this.session;
     if (session === null) return;
     const t = now();
-    this.eventTime = t;
+    const outer = eventTime;
+    eventTime = t;
     try {
       session.received(this.host.copyReads ? bytes.slice() : bytes, t);
       this.run();
     } finally {
-      this.eventTime = null;
+      eventTime = outer;
     }
   }
 
   end(): void {
-    if (this.tunnel !== null) {
-      this.tunnel.end();
+    if (this.switched) {
+      (this.tunnel as SocketHandlers).end();
       return;
     }
     this.session?.peerEnded(now());
@@ -134,8 +134,8 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
   }
 
   drain(): void {
-    if (this.tunnel !== null) {
-      this.tunnel.drain();
+    if (this.switched) {
+      (this.tunnel as SocketHandlers).drain();
       return;
     }
     this.blocked = false;
@@ -144,8 +144,8 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
   }
 
   close(error?: Error): void {
-    if (this.tunnel !== null) {
-      this.tunnel.close(error);
+    if (this.switched) {
+      (this.tunnel as SocketHandlers).close(error);
       return;
     }
     if (this.closedOnce) return;
@@ -156,7 +156,7 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
       session.abort("transport-error", now());
       this.run();
     }
-    this.queue.abortAll();
+    this.responses?.abortAll();
     this.blocked = false;
     this.wakeWriters();
     this.host.closed(this);
@@ -183,7 +183,7 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
    * switched, the socket is handed to `handlers` (see RawExchange.takeOver).
    */
   handOver(handlers: SocketHandlers): void {
-    this.tunnelPending = handlers;
+    this.tunnel = handlers;
   }
 
   /** A request body stream has room again: deliver the events held back. */
@@ -200,7 +200,7 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
    * runtime (a native call on Deno).
    */
   now(): number {
-    return this.eventTime ?? now();
+    return eventTime ?? now();
   }
 
   /**
@@ -238,8 +238,12 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
     } finally {
       this.running = false;
     }
-    if (this.tunnelPending !== null && session.state === "switched") this.switchOver(session);
-    else if (!this.closedOnce) this.armTimer(session.nextDeadline());
+    if (this.tunnel !== null && !this.switched && session.state === "switched") {
+      this.switchOver(session);
+    } else if (!this.closedOnce) {
+      this.armTimer(session.nextDeadline());
+      this.armTimer(session.compactAt());
+    }
   }
 
   /**
@@ -249,14 +253,13 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
    * every later event.
    */
   private switchOver(session: ServerSession): void {
-    const handlers = this.tunnelPending as SocketHandlers;
-    this.tunnelPending = null;
+    const handlers = this.tunnel as SocketHandlers;
     const rest = session.takeRest();
     session.release();
     this.clearTimer();
     this.closedOnce = true;
     this.host.closed(this);
-    this.tunnel = handlers;
+    this.switched = true;
     handlers.open(this.socket as RawSocket);
     if (rest.length > 0) handlers.data(rest);
   }
@@ -277,9 +280,17 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
     this.host.deadlines.remove(this);
   }
 
-  /** The queued deadline was reached (the queue took this driver out): the session's may be due. */
+  /**
+   * The queued deadline was reached (the queue took this driver out): the
+   * session's may be due, or it may have been idle long enough to compact
+   * (then the response queue goes too: nothing is owed).
+   */
   deadlineReached(): void {
-    this.session?.tick(now());
+    const session = this.session;
+    if (session === null) return;
+    const t = now();
+    session.tick(t);
+    if (session.compact(t) && this.responses?.idle === true) this.responses = null;
     this.run();
   }
 
@@ -339,7 +350,8 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
       const ev = events[i] as SessionEvent;
       switch (ev.type) {
         case "request": {
-          const ex = this.queue.add(
+          this.responses ??= new ResponseQueue(this);
+          const ex = this.responses.add(
             ev.id,
             ev.head,
             ev.framing,
@@ -361,7 +373,7 @@ export class ServerConnectionDriver implements SocketHandlers, DeadlineMember {
         case "close":
           this.reading?.failBody();
           this.reading = null;
-          this.queue.abortAll();
+          this.responses?.abortAll();
           if (this.host.events.active) {
             this.host.events.emit({
               type: "connection-closed",

@@ -14,6 +14,9 @@ import { answerWeb } from "./web-answer.ts";
 /** Body bytes a request stream holds before reading from the socket pauses. */
 const BODY_HIGH_WATER = 64 * 1024;
 
+/** The answer is a complete body kept in the exchange (see `ServerExchange.respond`). */
+const COMPLETE = 1;
+
 /** A request, its body as it arrives, and the means to answer it. */
 export class ServerExchange {
   readonly id: number;
@@ -30,16 +33,25 @@ export class ServerExchange {
   private aborted = false;
   private readonly driver: ServerConnectionDriver;
   private readonly queue: ResponseQueue;
-  /** Body chunks not yet handed to a reader. */
-  private chunks: Uint8Array[] = [];
+  /** Body chunks not yet handed to a reader (made with the first chunk: most requests have none). */
+  private chunks: Uint8Array[] | null = null;
   private bodyDone = false;
   private bodyFailed = false;
   /** Why the body failed: a ProtocolError when it was cut short or malformed. */
   private bodyError: Error | null = null;
   private streamController: ReadableStreamDefaultController<Uint8Array> | null = null;
-  private bodyWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  /** The answer, waiting for this exchange's turn. */
-  private answer: ((session: ServerSession) => Promise<void> | void) | null = null;
+  /** Readers of {@link body} waiting for its end (made when the first one waits). */
+  private bodyWaiters: { resolve: () => void; reject: (e: Error) => void }[] | null = null;
+  /**
+   * The answer, waiting for this exchange's turn: {@link COMPLETE} for a
+   * complete body given to {@link respond} (kept in the three fields below,
+   * no closure per response), else a function that writes it.
+   */
+  private answer: ((session: ServerSession) => Promise<void> | void) | typeof COMPLETE | null =
+    null;
+  private status = 0;
+  private fields: FieldInit | undefined = undefined;
+  private content: Uint8Array | undefined = undefined;
   /** The answer has been fully written (or can no longer be). */
   settled = false;
   started = false;
@@ -89,14 +101,18 @@ export class ServerExchange {
       sc.enqueue(data);
       return (sc.desiredSize ?? 1) > 0;
     }
-    this.chunks.push(data);
+    if (this.chunks === null) this.chunks = [data];
+    else this.chunks.push(data);
     return true;
   }
 
   endBody(_trailers: Fields | null): void {
     this.bodyDone = true;
     this.streamController?.close();
-    for (const w of this.bodyWaiters.splice(0)) w.resolve();
+    const waiters = this.bodyWaiters;
+    if (waiters === null) return;
+    this.bodyWaiters = null;
+    for (const w of waiters) w.resolve();
   }
 
   failBody(cause?: Error): void {
@@ -106,7 +122,9 @@ export class ServerExchange {
     const error = cause ?? new Error("the connection closed before the request body ended");
     this.bodyError = error;
     this.streamController?.error(error);
-    for (const w of this.bodyWaiters.splice(0)) w.reject(error);
+    const waiters = this.bodyWaiters;
+    this.bodyWaiters = null;
+    if (waiters !== null) for (const w of waiters) w.reject(error);
   }
 
   /**
@@ -133,12 +151,15 @@ export class ServerExchange {
   async body(): Promise<Uint8Array> {
     this.demandBody();
     if (!this.bodyDone) {
-      await new Promise<void>((resolve, reject) => this.bodyWaiters.push({ resolve, reject }));
+      await new Promise<void>((resolve, reject) => {
+        this.bodyWaiters ??= [];
+        this.bodyWaiters.push({ resolve, reject });
+      });
     }
     if (this.bodyFailed) throw this.bodyError as Error;
     const chunks = this.chunks;
-    this.chunks = [];
-    return concatBytes(chunks);
+    this.chunks = null;
+    return concatBytes(chunks ?? []);
   }
 
   /** The body as a stream with back-pressure, or null when the request has none. */
@@ -148,7 +169,9 @@ export class ServerExchange {
       {
         start: (controller) => {
           this.streamController = controller;
-          for (const c of this.chunks.splice(0)) controller.enqueue(c);
+          const chunks = this.chunks;
+          this.chunks = null;
+          if (chunks !== null) for (const c of chunks) controller.enqueue(c);
           if (this.bodyFailed) controller.error(new Error("connection closed"));
           else if (this.bodyDone) controller.close();
         },
@@ -173,8 +196,11 @@ export class ServerExchange {
 
   /** Answers with a complete body. */
   respond(status: number, fields?: FieldInit, body?: Uint8Array | string): void {
-    const bytes = body === undefined ? undefined : toBytes(body);
-    this.setAnswer((session) => writeComplete(this, session, status, fields, bytes));
+    if (this.answer !== null || this.settled) return; // answered twice: ignore
+    this.status = status;
+    this.fields = fields;
+    this.content = body === undefined ? undefined : toBytes(body);
+    this.setAnswer(COMPLETE);
   }
 
   /** Starts a streamed answer. */
@@ -245,12 +271,16 @@ export class ServerExchange {
    * streamed one returns the promise of its end.
    */
   write(): Promise<void> | undefined {
-    const answer = this.answer as (session: ServerSession) => Promise<void> | void;
+    const answer = this.answer;
     this.started = true;
     let pending: Promise<void> | void;
     try {
       const session = this.session();
-      pending = session === null ? undefined : answer(session);
+      if (session === null) pending = undefined;
+      else if (answer === COMPLETE) {
+        writeComplete(this, session, this.status, this.fields, this.content);
+        pending = undefined;
+      } else pending = (answer as (session: ServerSession) => Promise<void> | void)(session);
     } catch {
       this.cut();
       pending = undefined;
@@ -303,17 +333,29 @@ export class ServerExchange {
     return this.driver.now();
   }
 
-  private setAnswer(answer: (session: ServerSession) => Promise<void> | void): void {
+  private setAnswer(
+    answer: ((session: ServerSession) => Promise<void> | void) | typeof COMPLETE,
+  ): void {
     if (this.answer !== null || this.settled) return; // answered twice: ignore
     this.answer = answer;
     this.queue.ready();
   }
 }
 
-/** The answers of one connection, written strictly in request order. */
+/** The empty list of later exchanges, shared (frozen: a queue makes its own to add to). */
+const NONE_LATER: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
+
+/**
+ * The answers of one connection, written strictly in request order. The
+ * oldest exchange is kept apart from the pipelined ones behind it: one
+ * request at a time, the usual case, needs no array.
+ */
 export class ResponseQueue {
   private readonly driver: ServerConnectionDriver;
-  private readonly order: ServerExchange[] = [];
+  /** The oldest exchange still owed an answer, or null. */
+  private first: ServerExchange | null = null;
+  /** Pipelined exchanges behind `first`, oldest first. */
+  private later: ServerExchange[] = NONE_LATER;
   private writing = false;
 
   constructor(driver: ServerConnectionDriver) {
@@ -328,7 +370,9 @@ export class ResponseQueue {
     expectContinue: boolean,
   ): ServerExchange {
     const ex = new ServerExchange(this.driver, this, id, head, framing, info, expectContinue);
-    this.order.push(ex);
+    if (this.first === null) this.first = ex;
+    else if (this.later === NONE_LATER) this.later = [ex];
+    else this.later.push(ex);
     return ex;
   }
 
@@ -339,8 +383,8 @@ export class ResponseQueue {
    */
   ready(): void {
     while (!this.writing) {
-      const ex = this.order[0];
-      if (ex === undefined || !ex.hasAnswer) return;
+      const ex = this.first;
+      if (ex === null || !ex.hasAnswer) return;
       this.writing = true;
       const pending = ex.write();
       if (pending !== undefined) {
@@ -356,12 +400,30 @@ export class ResponseQueue {
 
   private done(ex: ServerExchange): void {
     // abortAll() may have emptied the queue meanwhile.
-    if (this.order[0] === ex) this.order.shift();
+    if (this.first === ex) {
+      const later = this.later;
+      if (later.length === 0) this.first = null;
+      else {
+        this.first = later.shift() as ServerExchange;
+        if (later.length === 0) this.later = NONE_LATER;
+      }
+    }
     this.writing = false;
+  }
+
+  /** No exchange is waiting or being written (the driver may drop the queue). */
+  get idle(): boolean {
+    return this.first === null && !this.writing;
   }
 
   /** The connection closed: every exchange still here is abandoned. */
   abortAll(): void {
-    for (const ex of this.order.splice(0)) ex.abort();
+    const first = this.first;
+    if (first === null) return;
+    const later = this.later;
+    this.first = null;
+    this.later = NONE_LATER;
+    first.abort();
+    for (const ex of later) ex.abort();
   }
 }

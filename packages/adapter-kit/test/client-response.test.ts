@@ -134,6 +134,65 @@ describe("LazyResponse", () => {
     expect(res.bodyUsed).toBe(true);
   });
 
+  it("a body that is part of a larger read buffer is read as its own octets only", async () => {
+    // What a socket read looks like: head and body in one Buffer, the body a view of it.
+    const read = Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nBODY");
+    const body = read.subarray(read.length - 4);
+    const make = (complete: boolean) =>
+      LazyResponse.of({
+        status: 200,
+        statusText: "OK",
+        fields: [],
+        source: {
+          wholeBody: () => Promise.resolve(body),
+          bodyStream: () => new ReadableStream(),
+          ...(complete ? { completeBody: () => body } : {}),
+        },
+      });
+    for (const complete of [true, false]) {
+      const ab = await make(complete).arrayBuffer();
+      expect(ab.byteLength).toBe(4);
+      expect(new TextDecoder().decode(ab)).toBe("BODY");
+      const res = make(complete) as Response & { bytes(): Promise<Uint8Array> };
+      const bytes = await res.bytes();
+      expect(bytes.byteLength).toBe(4);
+      expect(bytes.buffer.byteLength).toBe(4);
+      expect(await make(complete).text()).toBe("BODY");
+    }
+  });
+
+  it("a body read whole once is not readable again (Fetch Standard: disturbed)", async () => {
+    const res = LazyResponse.of({
+      status: 200,
+      statusText: "OK",
+      fields: [],
+      source: {
+        wholeBody: () => Promise.resolve(new Uint8Array([1])),
+        bodyStream: () => new ReadableStream(),
+        completeBody: () => new Uint8Array([1]),
+      },
+    });
+    expect((await res.arrayBuffer()).byteLength).toBe(1);
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.text()).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it("json() of a complete body that is not JSON rejects (never throws)", async () => {
+    const res = LazyResponse.of({
+      status: 200,
+      statusText: "OK",
+      fields: [],
+      source: {
+        wholeBody: () => Promise.resolve(new TextEncoder().encode("{")),
+        bodyStream: () => new ReadableStream(),
+        completeBody: () => new TextEncoder().encode("{"),
+      },
+    });
+    const p = res.json();
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toBeInstanceOf(SyntaxError);
+  });
+
   it("a body read whole rejects with the source's error", async () => {
     const error = new Error("cut");
     const res = LazyResponse.of({

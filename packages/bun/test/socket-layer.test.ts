@@ -263,3 +263,17 @@ test("a handler that throws resets the connection and is reported with close(err
 test("is named for its runtime", () => {
   expect(bunSocketLayer.runtime).toBe("bun");
 });
+
+test("decodeLatin1: every octet becomes the code point of the same value, at any offset", () => {
+  const decode = bunSocketLayer.decodeLatin1;
+  expect(decode).toBeDefined();
+  if (decode === undefined) return;
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const text = decode(all, 0, 256);
+  expect(text.length).toBe(256);
+  for (let i = 0; i < 256; i++) expect(text.charCodeAt(i)).toBe(i);
+  // A view into a larger buffer: offsets are the view's, not the buffer's.
+  const view = new Uint8Array(all.buffer, 100, 50);
+  expect(decode(view, 10, 20)).toBe(String.fromCharCode(...all.subarray(110, 120)));
+  expect(decode(view, 5, 5)).toBe("");
+});

@@ -16,6 +16,19 @@ export function scriptPath(dir: string): string {
   return [...bins, process.env.PATH ?? ""].join(path.delimiter);
 }
 
+/** `Bun 1.x`, `Deno 2.x` or `Node v20.x` for the runtime `spec` runs on. */
+function runtimeVersion(spec: CapturedSpec, dir: string): string {
+  if (spec.runtime === "node") return `Node ${process.version}`;
+  const r = spawnSync(spec.runtime, ["--version"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PATH: scriptPath(dir), DENO_NO_UPDATE_CHECK: "1" },
+  });
+  const first = (r.stdout ?? "").trim().split("\n")[0] ?? "";
+  const version = first.replace(/^deno\s+/, "").split(" ")[0] ?? "";
+  return `${spec.runtime === "bun" ? "Bun" : "Deno"} ${version === "" ? "(unknown)" : version}`;
+}
+
 /** Runs `spec` and writes its captured results; true when it succeeded. */
 export function runCaptured(spec: CapturedSpec, quick: boolean): boolean {
   const dir = path.join(REPO_ROOT, spec.dir);
@@ -36,6 +49,7 @@ export function runCaptured(spec: CapturedSpec, quick: boolean): boolean {
   const json = {
     date: new Date().toISOString(),
     node: process.version,
+    runtime: runtimeVersion(spec, dir),
     quick,
     arguments: quick ? spec.quickArgs : "defaults",
     loadAverageAtEnd: os.loadavg(),

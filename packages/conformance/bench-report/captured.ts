@@ -1,6 +1,7 @@
 /**
- * Benches that print Markdown tables but write no results file (the Node
- * adapter's TLS bench, packages/node/bench/tls.ts): `bench:report` runs them,
+ * Benches that print Markdown tables but write no results file (the TLS
+ * benches of the three adapters, packages/{node,bun,deno}/bench/tls.ts):
+ * `bench:report` runs them,
  * records their output with the date, runtime, machine and code fingerprints
  * in `bench/results/<name>.json`, and the report shows the tables as printed.
  */
@@ -11,6 +12,8 @@ import { arr, num, obj, str, stringRecord } from "./read.ts";
 export interface CapturedSpec {
   readonly id: string;
   readonly title: string;
+  /** The runtime it runs on (its version is recorded with the output). */
+  readonly runtime: "node" | "bun" | "deno";
   /** Its package's directory, relative to the repository's root. */
   readonly dir: string;
   /** Run in `dir`; the tables are its standard output. */
@@ -28,6 +31,7 @@ export const CAPTURED: readonly CapturedSpec[] = [
   {
     id: "node-tls",
     title: "TLS on Node (@tether/node)",
+    runtime: "node",
     dir: "packages/node",
     command: "tsx bench/tls.ts",
     quickArgs: "--rounds 2 --seconds 1",
@@ -36,6 +40,34 @@ export const CAPTURED: readonly CapturedSpec[] = [
       core: "packages/core/src",
       adapterKit: "packages/adapter-kit/src",
       node: "packages/node/src",
+    },
+  },
+  {
+    id: "bun-tls",
+    title: "TLS on Bun (@tether/bun)",
+    runtime: "bun",
+    dir: "packages/bun",
+    command: "bun bench/tls.ts",
+    quickArgs: "--quick",
+    file: "packages/bun/bench/results/tls.json",
+    sources: {
+      core: "packages/core/src",
+      adapterKit: "packages/adapter-kit/src",
+      bun: "packages/bun/src",
+    },
+  },
+  {
+    id: "deno-tls",
+    title: "TLS on Deno (@tether/deno)",
+    runtime: "deno",
+    dir: "packages/deno",
+    command: "DENO_NO_UPDATE_CHECK=1 deno run --no-lock --no-check -A bench/tls.ts",
+    quickArgs: "--quick",
+    file: "packages/deno/bench/results/tls.json",
+    sources: {
+      core: "packages/core/src",
+      adapterKit: "packages/adapter-kit/src",
+      deno: "packages/deno/src",
     },
   },
 ];
@@ -82,7 +114,7 @@ export function capturedBench(f: CapturedFile, current: Readonly<Record<string, 
     command,
     date: ok ? str(o.date) : null,
     problem,
-    runtime: ok && str(o.node) !== null ? `Node ${str(o.node)}` : null,
+    runtime: ok ? (str(o.runtime) ?? (str(o.node) === null ? null : `Node ${str(o.node)}`)) : null,
     quick: ok && typeof o.quick === "boolean" ? o.quick : null,
     settings: ok ? str(o.arguments) : null,
     loadAverage: load.length === 3 ? load : null,

@@ -68,6 +68,11 @@ export class ActionQueue {
     this.add({ type: paused ? "pause-read" : "resume-read", socket: this.socket });
   }
 
+  /** Nothing is queued. */
+  get empty(): boolean {
+    return this.queue.length === 0;
+  }
+
   /** Everything queued, oldest first; the queue is empty afterwards. Read-only. */
   take(): readonly SocketAction[] {
     const out = this.queue;

@@ -311,6 +311,20 @@ export class ClientPool {
     return out;
   }
 
+  /**
+   * Moves the actions produced so far onto the end of `into`, in order, as
+   * {@link takeActions} hands them over, without making a new list: a
+   * driver that empties `into` after each batch reuses both lists' storage.
+   */
+  moveActionsTo(into: SocketAction[]): void {
+    moveAll(this.s.actions, into);
+  }
+
+  /** Moves the events produced so far onto the end of `into` (as {@link moveActionsTo}). */
+  moveEventsTo(into: PoolEvent[]): void {
+    moveAll(this.s.events, into);
+  }
+
   /** Sizes of the pool right now. */
   stats(): PoolStats {
     let connecting = 0;
@@ -325,4 +339,15 @@ export class ClientPool {
     for (const origin of this.s.origins.values()) queued += origin.queue.length;
     return { connections: this.s.sockets.size, connecting, idle, queued, inFlight };
   }
+}
+
+/**
+ * Appends `from` to `into` and empties `from`, keeping its storage:
+ * `pop()` keeps it where `length = 0` would give it up, so that the next
+ * batch allocates again.
+ */
+function moveAll<T>(from: T[], into: T[]): void {
+  const n = from.length;
+  for (let i = 0; i < n; i++) into.push(from[i] as T);
+  while (from.length > 0) from.pop();
 }

@@ -45,7 +45,8 @@ export class OriginPool {
     const q = this.queue;
     // The common case, a new request: its id is above every queued one, so
     // it is not queued yet and goes last.
-    const last = q[q.length - 1];
+    // Never `q[-1]`: on an empty queue that is a slow named-property lookup.
+    const last = q.length > 0 ? q[q.length - 1] : undefined;
     if (last === undefined || last.id < entry.id) {
       q.push(entry);
       return;
@@ -91,7 +92,9 @@ export class OriginPool {
     for (let i = stack.length - 1; i >= 0; i--) {
       const conn = stack[i] as PooledConnection;
       if (conn.socket <= entry.freshAfter) continue;
-      stack.splice(i, 1);
+      // Usually the top: pop() allocates nothing, splice() does.
+      if (i === stack.length - 1) stack.pop();
+      else stack.splice(i, 1);
       return conn;
     }
     return null;

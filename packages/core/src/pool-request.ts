@@ -49,7 +49,7 @@ export interface PoolEntry {
   readonly buffered: boolean;
 
   // --- a streamed body -----------------------------------------------------
-  /** Chunks given but not yet written. */
+  /** Chunks given but not yet written (a shared empty list, never added to, without a stream). */
   chunks: Uint8Array[];
   /** Octets given so far (checked against a declared length). */
   streamed: number;
@@ -71,8 +71,13 @@ export interface PoolEntry {
 
   // --- attempts --------------------------------------------------------------
   attempts: number;
-  connections: SocketId[];
-  retries: RetryReason[];
+  /**
+   * The connection of each attempt, and why each retry happened. Each list
+   * is replaced by a longer one, never changed, so an {@link AttemptRecord}
+   * may hold the current lists as its own frozen copies.
+   */
+  connections: readonly SocketId[];
+  retries: readonly RetryReason[];
 
   // --- the current attempt --------------------------------------------------
   conn: PooledConnection | null;
@@ -258,7 +263,7 @@ function newEntry(
     upgrade: isConnect || (fields.has("connection") && fields.hasToken("connection", "upgrade")),
     idempotencyKey: hasIdempotencyKey(fields),
     buffered: req.buffered === true,
-    chunks: [],
+    chunks: stream ? [] : NO_CHUNKS,
     streamed: 0,
     streamEnded: false,
     trailers: undefined,
@@ -267,8 +272,8 @@ function newEntry(
     freshAfter: 0,
     opening: null,
     attempts: 0,
-    connections: [],
-    retries: [],
+    connections: NO_CONNECTIONS,
+    retries: NO_RETRIES,
     conn: null,
     exchange: 0,
     reused: false,
@@ -296,18 +301,31 @@ export function resetAttempt(entry: PoolEntry): void {
   entry.headersDeadline = Number.POSITIVE_INFINITY;
 }
 
-/** A frozen copy of the attempt record. */
+/**
+ * The attempt record as it stands. Its lists are the entry's own, which are
+ * replaced and never changed ({@link attemptOn}, {@link retryFor}): later
+ * attempts do not alter a record already handed out.
+ */
 export function attemptRecord(entry: PoolEntry): AttemptRecord {
-  return {
-    count: entry.attempts,
-    connections: entry.connections.slice(),
-    // Most requests are never retried: they share one frozen empty list.
-    retries: entry.retries.length === 0 ? NO_RETRIES : entry.retries.slice(),
-  };
+  return { count: entry.attempts, connections: entry.connections, retries: entry.retries };
 }
 
-/** The retries of a request never retried. */
+/** Counts an attempt of `entry` on `socket` (the attempt record gets a new list). */
+export function attemptOn(entry: PoolEntry, socket: SocketId): void {
+  entry.attempts++;
+  entry.connections = entry.connections.length === 0 ? [socket] : [...entry.connections, socket];
+}
+
+/** Records why `entry` is retried (the attempt record gets a new list). */
+export function retryFor(entry: PoolEntry, reason: RetryReason): void {
+  entry.retries = [...entry.retries, reason];
+}
+
+/** The lists of a request not yet sent: shared, frozen, never added to. */
 const NO_RETRIES: readonly RetryReason[] = Object.freeze([]);
+const NO_CONNECTIONS: readonly SocketId[] = Object.freeze([]);
+/** The chunks of a request without a streamed body (never added to: `checkStreamChunk` refuses). */
+const NO_CHUNKS = Object.freeze([]) as unknown as Uint8Array[];
 
 /** What the retry rules need to know about the request. */
 export function retryCandidate(entry: PoolEntry): RetryCandidate {

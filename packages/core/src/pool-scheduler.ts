@@ -24,7 +24,7 @@
 import { prepareRequest } from "./client-connection.ts";
 import type { OriginPool } from "./origin-pool.ts";
 import type { PoolEntry } from "./pool-request.ts";
-import { resetAttempt } from "./pool-request.ts";
+import { attemptOn, resetAttempt } from "./pool-request.ts";
 import type { PoolState } from "./pool-state.ts";
 import { PooledConnection } from "./pooled-connection.ts";
 import { TunnelHandshake } from "./tunnel.ts";
@@ -48,7 +48,8 @@ export function pump(state: PoolState): void {
     waiting.sort((a, b) => (a.queue[0] as PoolEntry).id - (b.queue[0] as PoolEntry).id);
     for (const origin of waiting) serve(state, origin);
   } else if (first !== null) serve(state, first);
-  for (const [key, origin] of state.origins) if (origin.empty) state.origins.delete(key);
+  // (Deleting the entry being visited is allowed while iterating a Map.)
+  for (const origin of state.origins.values()) if (origin.empty) state.origins.delete(origin.key);
 }
 
 function serve(state: PoolState, origin: OriginPool): void {
@@ -125,8 +126,7 @@ export function dispatch(state: PoolState, e: PoolEntry, conn: PooledConnection)
   conn.forRequest = null;
   resetAttempt(e);
   e.reused = conn.sent > 0;
-  e.attempts++;
-  e.connections.push(conn.socket);
+  attemptOn(e, conn.socket);
   if (e.reused) state.events.push({ type: "connection-reused", connection: conn.socket, id: e.id });
   let prepared = e.prepared;
   if (conn.requestsLeft(state.opt.maxRequestsPerConnection) <= 1) {

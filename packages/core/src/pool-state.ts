@@ -14,7 +14,14 @@ import type { ProtocolError } from "./errors.ts";
 import { OriginPool } from "./origin-pool.ts";
 import type { ConnectionCloseReason, PoolEvent } from "./pool-events.ts";
 import type { ResolvedPoolOptions } from "./pool-options.ts";
-import { type PoolEntry, PreparedHeads, resetAttempt, retryCandidate } from "./pool-request.ts";
+import {
+  attemptOn,
+  type PoolEntry,
+  PreparedHeads,
+  resetAttempt,
+  retryCandidate,
+  retryFor,
+} from "./pool-request.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
 import { type FailureCause, retryDecision } from "./retry.ts";
 import type { Route } from "./route.ts";
@@ -73,9 +80,24 @@ export class PoolState {
     return origin;
   }
 
-  /** A `write` action for these buffers (none when empty). */
+  /**
+   * A `write` action for these buffers (none when empty). Buffers for the
+   * socket of the action just before are added to it: requests pipelined in
+   * one turn leave in one write. `data` must be a fresh list: it becomes the
+   * action's, and may grow until the actions are taken.
+   */
   write(conn: PooledConnection, data: Uint8Array[]): void {
-    if (data.length > 0) this.actions.push({ type: "write", socket: conn.socket, data });
+    if (data.length === 0) return;
+    const actions = this.actions;
+    // Never `actions[-1]`: on an empty list that is a slow named-property lookup.
+    const last = actions.length > 0 ? actions[actions.length - 1] : undefined;
+    if (last !== undefined && last.type === "write" && last.socket === conn.socket) {
+      // Made by this method, and not taken yet: still ours to add to.
+      const list = last.data as Uint8Array[];
+      for (let i = 0; i < data.length; i++) list.push(data[i] as Uint8Array);
+      return;
+    }
+    actions.push({ type: "write", socket: conn.socket, data });
   }
 
   /** `e` is done: emit its last event and forget it. */
@@ -126,8 +148,7 @@ export class PoolState {
     detail: FailureDetail = {},
   ): void {
     if (e.settled || e.conn !== null) return;
-    e.attempts++;
-    e.connections.push(socket);
+    attemptOn(e, socket);
     this.fail(e, cause, detail);
   }
 
@@ -149,7 +170,7 @@ export class PoolState {
     const decision = retryDecision(failure, retryCandidate(e), e.attempts, policy);
     if (decision.retry) {
       resetAttempt(e);
-      e.retries.push(decision.reason);
+      retryFor(e, decision.reason);
       const delayMs = Math.max(0, this.opt.retryBackoffMs(e.retries.length) || 0);
       e.readyAt = this.now + delayMs;
       if (e.readyAt > this.backoffUntil) this.backoffUntil = e.readyAt;

@@ -51,8 +51,8 @@ interface ServerExchange {
   switching: boolean;
 }
 
-/** The empty pending list, shared (frozen: exchanges are added to a list of their own). */
-const NONE_PENDING: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
+/** The empty list of later exchanges, shared (frozen: exchanges are added to a list of their own). */
+const NONE_LATER: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
 
 /** The persistence contexts of what a server reads and sends (constants: nothing made per message). */
 const AS_REQUEST: PersistenceContext = Object.freeze({ kind: "request" });
@@ -73,12 +73,14 @@ export class ServerConnection extends ConnectionBase {
   /** Requests this connection answers at most; `null` for no limit (no heap number per connection). */
   private readonly maxRequests: number | null;
   private readonly advertise: KeepAliveHint | undefined;
-  /** Requests received and not yet fully answered, oldest first. */
   /**
-   * Requests received and not yet fully answered, oldest first. The shared
-   * empty list while there are none: an idle connection holds no array store.
+   * Requests received and not yet fully answered, oldest first: the oldest
+   * in `first`, pipelined ones behind it in `later` (the shared empty list
+   * while there are none). One request at a time, the common case, needs
+   * no array; an idle connection holds none.
    */
-  private pending: ServerExchange[] = NONE_PENDING;
+  private first: ServerExchange | null = null;
+  private later: ServerExchange[] = NONE_LATER;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
   /** RFC 9112 §9.6: after the request that ended persistence, nothing more is read. */
@@ -98,7 +100,7 @@ export class ServerConnection extends ConnectionBase {
 
   /** Requests received that still await the end of their response. */
   get pendingResponses(): number {
-    return this.pending.length;
+    return this.first === null ? 0 : 1 + this.later.length;
   }
 
   /** Requests answered completely on this connection. */
@@ -112,6 +114,30 @@ export class ServerConnection extends ConnectionBase {
   }
 
   /**
+   * Between requests with nothing in hand (persistent, nothing owed or
+   * read, writer idle, parser back in its pool): it then differs from a
+   * fresh connection only in the requests answered (idle compaction,
+   * server-session.ts).
+   */
+  get atRest(): boolean {
+    return (
+      this.state === "open" &&
+      this.first === null &&
+      this.reading === null &&
+      !this.readingStopped &&
+      this.writerState === "idle" &&
+      !this.holdsParser
+    );
+  }
+
+  /** A fresh connection carries on after `requests` answered by one at rest (limits, ids). */
+  continueAfter(requests: number): void {
+    if (this.received !== 0) throw new UsageError("INVALID_STATE", "not a fresh connection");
+    this.received = this.answered = requests;
+    this.nextId = requests + 1;
+  }
+
+  /**
    * Part of a request head is held and the connection is waiting for the
    * rest of it (not paused by the read-ahead limit): the window a
    * header-read timeout covers.
@@ -121,7 +147,7 @@ export class ServerConnection extends ConnectionBase {
       this.reading === null &&
       !this.readingStopped &&
       this.state === "open" &&
-      this.pending.length < this.maxPipelined &&
+      this.pendingResponses < this.maxPipelined &&
       this.parserState === "idle" &&
       this.buffered > 0
     );
@@ -142,7 +168,7 @@ export class ServerConnection extends ConnectionBase {
         this.readingStopped = true;
         return null;
       }
-      if (this.pending.length >= this.maxPipelined) return null;
+      if (this.first !== null && 1 + this.later.length >= this.maxPipelined) return null;
     }
     // An idle connection whose parser went back to the pool has nothing to read.
     if (!this.holdsParser) return null;
@@ -285,7 +311,7 @@ export class ServerConnection extends ConnectionBase {
       this.endPersistence(reason);
       // Later pipelined requests are dropped unanswered (RFC 9112 §9.6); the
       // client retries them on another connection (§9.3.1).
-      this.pending.length = 1;
+      this.later = NONE_LATER;
       this.reading = null;
       this.readingStopped = true;
     }
@@ -315,14 +341,15 @@ export class ServerConnection extends ConnectionBase {
     // RFC 9110 §10.1.1: a final answer to `Expect: 100-continue` without a
     // 100 means the client may never send the body; we do not wait for it.
     if (ex.expectContinue && !ex.continueSent && !ex.requestEnded) return "unread-body" as const;
-    const isLast = this.pending[this.pending.length - 1] === ex;
+    const later = this.later;
+    const isLast = later.length === 0 || later[later.length - 1] === ex;
     if (this.state !== "open" && isLast) return this.closeReason;
     return null;
   }
 
   private awaitingResponse(): ServerExchange {
-    const ex = this.pending[0];
-    if (ex === undefined || ex.responseStarted) {
+    const ex = this.first;
+    if (ex === null || ex.responseStarted) {
       throw new UsageError("INVALID_STATE", "no request is waiting for a response");
     }
     return ex;
@@ -376,24 +403,26 @@ export class ServerConnection extends ConnectionBase {
   }
 
   protected onOutgoingDone(): void {
-    const pending = this.pending;
-    let ex: ServerExchange;
-    if (pending.length === 1) {
-      ex = pending[0] as ServerExchange;
-      this.pending = NONE_PENDING;
-    } else ex = pending.shift() as ServerExchange;
+    const ex = this.first as ServerExchange;
+    const later = this.later;
+    if (later.length === 0) this.first = null;
+    else {
+      this.first = later.shift() as ServerExchange;
+      if (later.length === 0) this.later = NONE_LATER;
+    }
     this.answered++;
     if (ex.switching) this.transition("protocol-switched");
     this.afterExchangeChange();
   }
 
   private addPending(ex: ServerExchange): void {
-    if (this.pending === NONE_PENDING) this.pending = [ex];
-    else this.pending.push(ex);
+    if (this.first === null) this.first = ex;
+    else if (this.later === NONE_LATER) this.later = [ex];
+    else this.later.push(ex);
   }
 
   protected afterExchangeChange(): void {
-    if (this.state === "closing" && this.pending.length === 0) {
+    if (this.state === "closing" && this.first === null) {
       this.transition("last-exchange-done");
     }
   }

@@ -88,6 +88,16 @@ export interface ServerSessionOptions {
   readonly errorResponses?: "auto" | "app";
   /** Bounds of the lingering close (see {@link GracefulCloseOptions}). */
   readonly linger?: GracefulCloseOptions;
+  /**
+   * How long a keep-alive connection sits idle (nothing owed, read,
+   * buffered or unflushed) before its session compacts: it lets go of its
+   * per-request state and keeps a small record, rebuilt exactly when the
+   * next input comes (see `ServerSession.compact`). Default 1000 ms: a
+   * connection in steady use (requests less than a second apart) never
+   * pays the rebuild, while the many idle connections a server holds cost
+   * little. Infinity: never.
+   */
+  readonly compactIdleAfterMs?: number;
 }
 
 /** {@link ServerSessionOptions} with every default filled in. */
@@ -104,6 +114,7 @@ export interface ResolvedServerSessionOptions {
   readonly decodeLatin1: Latin1Decoder | undefined;
   readonly errorResponses: "auto" | "app";
   readonly linger: Required<GracefulCloseOptions>;
+  readonly compactIdleAfterMs: number;
 }
 
 /** The defaults (see each option of {@link ServerSessionOptions} for the reasons). */
@@ -120,6 +131,7 @@ export const DEFAULT_SERVER_SESSION: ResolvedServerSessionOptions = Object.freez
   decodeLatin1: undefined,
   errorResponses: "auto",
   linger: DEFAULT_GRACEFUL_CLOSE,
+  compactIdleAfterMs: 1000,
 });
 
 /** Fills in the defaults; throws a {@link UsageError} for a negative or NaN number. */
@@ -155,6 +167,12 @@ export function resolveServerSessionOptions(
     decodeLatin1: options.decodeLatin1 ?? d.decodeLatin1,
     errorResponses: options.errorResponses ?? d.errorResponses,
     linger: { ...d.linger, ...options.linger },
+    compactIdleAfterMs: atLeast(
+      options.compactIdleAfterMs,
+      d.compactIdleAfterMs,
+      0,
+      "compactIdleAfterMs",
+    ),
   };
 }
 

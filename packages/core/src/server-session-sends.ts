@@ -6,27 +6,19 @@
  * connection is closing, and lets the session settle its timers, read
  * flow and close afterwards — even when the call throws.
  */
-import type { ActionQueue } from "./action-queue.ts";
 import { UsageError } from "./errors.ts";
-import type { GracefulClose } from "./graceful-close.ts";
 import type { OutgoingFields } from "./outgoing-fields.ts";
 import type { OwedError } from "./owed-error.ts";
 import type { OutgoingResponseHead } from "./serializer.ts";
-import type { ServerConnection } from "./server-connection.ts";
+import { SessionBase } from "./server-session-base.ts";
 import type { SessionResponseOptions } from "./server-session-events.ts";
 
 const NOTHING: readonly Uint8Array[] = Object.freeze([]);
 
 /** What a {@link ServerSession} answers with. See the module comment. */
-export abstract class SessionSends {
-  protected abstract readonly conn: ServerConnection;
-  protected abstract readonly closer: GracefulClose;
-  protected abstract readonly actions: ActionQueue;
+export abstract class SessionSends extends SessionBase {
   /** The protocol error owed an answer; made when one happens. */
   protected owed: OwedError | null = null;
-  /** The request being read asked for 100-continue and no 100 went out yet (RFC 9110 §10.1.1). */
-  protected awaitingContinue = false;
-  protected finished = false;
 
   /** Brings timers, read flow and the close in line with the connection's state. */
   protected abstract settle(now: number): void;
@@ -107,6 +99,7 @@ export abstract class SessionSends {
 
   /** Application sends are refused once the connection is closing. */
   protected assertOpen(): void {
+    this.restore();
     if (this.finished || this.closer.state !== "open") {
       throw new UsageError(
         "SEND_AFTER_CLOSE",

@@ -17,66 +17,44 @@
  * Its timers (head, idle, body) are described in session-timers.ts, its
  * read back-pressure in read-flow.ts.
  *
+ * Idle compaction: a keep-alive connection idle for `compactIdleAfterMs`
+ * ({@link compactAt}) may be compacted ({@link compact}): it drops its
+ * per-request parts until the next input (server-session-base.ts). An idle
+ * server thus holds little per connection, and a busy connection (never
+ * idle that long) never pays for the rebuild.
+ *
  * Once the connection reaches `must-close` the session resumes reading (to
  * discard, RFC 9112 §9.6) and starts the graceful close; the application
  * gets one `close` event and may send nothing more.
  */
 
-import { ActionQueue } from "./action-queue.ts";
 import { answerHeadTimeout } from "./error-response.ts";
 import { UsageError } from "./errors.ts";
-import { GracefulClose, type GracefulCloseState } from "./graceful-close.ts";
+import type { GracefulCloseState } from "./graceful-close.ts";
 import type { CloseReason } from "./keep-alive.ts";
 import { OwedError } from "./owed-error.ts";
 import { pauseReading } from "./read-flow.ts";
-import { ServerConnection } from "./server-connection.ts";
+import type { ServerConnection } from "./server-connection.ts";
 import type { SessionEvent, SessionHooks, SessionState } from "./server-session-events.ts";
-import {
-  connectionOptions,
-  type ResolvedServerSessionOptions,
-  type ServerSessionOptions,
-  sharedResolvedOptions,
-} from "./server-session-options.ts";
+import { type ServerSessionOptions, sharedResolvedOptions } from "./server-session-options.ts";
 import { SessionSends } from "./server-session-sends.ts";
-import { SessionTimers } from "./session-timers.ts";
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
 const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
+const NO_ACTIONS: readonly SocketAction[] = Object.freeze([]);
 
 /** The server side of one accepted socket. See the module comment. */
 export class ServerSession extends SessionSends {
-  /** The adapter's handle for the socket, used in every action. */
-  readonly socket: SocketId;
-  protected readonly conn: ServerConnection;
-  protected readonly closer: GracefulClose;
-  private readonly opts: ResolvedServerSessionOptions;
   private readonly onClose: ((session: ServerSession) => void) | undefined;
   /** Events the application has not taken; `null` when there are none (an idle connection). */
   private events: SessionEvent[] | null = null;
-  protected readonly actions: ActionQueue;
   /** Body octets in `events` the application has not taken yet. */
   private queuedBytes = 0;
-  private paused = false;
-  /** Shutdown was asked while a head was arriving: end persistence once it is read. */
-  private shutdownAfterHead = false;
-  private readonly timers: SessionTimers;
   private lastNow: number;
-  private announced = false;
-  private released = false;
 
   constructor(socket: SocketId, now: number, options?: ServerSessionOptions, hooks?: SessionHooks) {
-    super();
-    this.socket = socket;
-    this.opts = sharedResolvedOptions(options);
-    const o = this.opts;
-    this.conn = new ServerConnection(connectionOptions(o));
-    this.closer = new GracefulClose(socket, o.linger);
-    this.actions = new ActionQueue(socket);
+    super(socket, sharedResolvedOptions(options), now);
     this.onClose = hooks?.onClose;
-    this.timers = new SessionTimers(o);
-
-    // A fresh connection owes nothing: it is idle until its first byte.
-    this.timers.run("idle", true, now);
     this.lastNow = now;
   }
 
@@ -84,6 +62,7 @@ export class ServerSession extends SessionSends {
 
   /** Where the session is (see {@link SessionState}). */
   get state(): SessionState {
+    if (this.compactedAfter >= 0) return "open";
     if (this.released || this.closer.state === "closed") return "closed";
     if (this.conn.state === "switched") return "switched";
     return this.closer.state === "open" ? "open" : "closing";
@@ -91,37 +70,38 @@ export class ServerSession extends SessionSends {
 
   /** The connection's persistence state (RFC 9112 §9.3; see connection-state.ts). */
   get connectionState(): ServerConnection["state"] {
-    return this.conn.state;
+    return this.compactedAfter >= 0 ? "open" : this.conn.state;
   }
 
   /** Why the connection is (or will be) closed, or `null` while it persists. */
   get closeReason(): CloseReason | null {
-    return this.conn.closeReason;
+    return this.compactedAfter >= 0 ? null : this.conn.closeReason;
   }
 
   /** The lingering close's state. */
   get closeState(): GracefulCloseState {
-    return this.closer.state;
+    return this.compactedAfter >= 0 ? "open" : this.closer.state;
   }
 
   /** Requests received that still await the end of their response. */
   get pendingResponses(): number {
-    return this.conn.pendingResponses;
+    return this.compactedAfter >= 0 ? 0 : this.conn.pendingResponses;
   }
 
   /** Requests answered completely on this connection. */
   get requestsAnswered(): number {
-    return this.conn.requestsAnswered;
+    const after = this.compactedAfter;
+    return after >= 0 ? after : this.conn.requestsAnswered;
   }
 
   /** Input held: unparsed octets plus body octets the application has not taken. */
   get buffered(): number {
-    return this.conn.buffered + this.queuedBytes;
+    return this.compactedAfter >= 0 ? 0 : this.conn.buffered + this.queuedBytes;
   }
 
   /** A response body is being sent: `sendData`/`sendEnd` are expected next. */
   get sendingBody(): boolean {
-    return this.conn.writerState === "body";
+    return this.compactedAfter < 0 && this.conn.writerState === "body";
   }
 
   /** We asked the adapter to stop reading (`pause-read`). */
@@ -131,6 +111,7 @@ export class ServerSession extends SessionSends {
 
   /** When {@link tick} must next be called, or `null` when no timer is armed. */
   nextDeadline(): number | null {
+    if (this.compactedAfter >= 0) return this.idleDeadline();
     if (this.finished || this.conn.state === "switched") return null;
     if (this.closer.state !== "open") return this.closer.nextDeadline();
     return this.timers.nextDeadline();
@@ -138,7 +119,7 @@ export class ServerSession extends SessionSends {
 
   /** The actions to carry out, in order (adjacent writes merged). Read-only. */
   takeActions(): readonly SocketAction[] {
-    return this.actions.take();
+    return this.compactedAfter >= 0 ? NO_ACTIONS : this.actions.take();
   }
 
   /**
@@ -161,6 +142,7 @@ export class ServerSession extends SessionSends {
   /** Bytes arrived from the client. */
   received(bytes: Uint8Array, now: number): void {
     if (this.finished) return; // a late delivery after close: nothing to do
+    this.restore();
     if (this.conn.state === "switched") {
       throw new UsageError("INVALID_STATE", "the connection switched protocols: use takeRest()");
     }
@@ -177,6 +159,7 @@ export class ServerSession extends SessionSends {
   /** The client closed its write side (FIN, EOF). */
   peerEnded(now: number): void {
     if (this.finished) return;
+    this.restore();
     if (this.closer.state === "open" && this.conn.state !== "switched") this.conn.receiveEnd();
     this.actions.push(this.closer.peerEnded(now));
     this.settle(now);
@@ -185,13 +168,24 @@ export class ServerSession extends SessionSends {
   /** Everything written so far has been flushed (the socket drained). */
   writable(now: number): void {
     if (this.finished) return;
+    this.restore();
     this.actions.push(this.closer.writesFlushed(now));
     this.settle(now);
   }
 
   /** Time passed: fires the timers whose deadline is reached. */
   tick(now: number): void {
-    if (this.finished || this.conn.state === "switched") return;
+    if (this.finished) return;
+    if (this.compactedAfter >= 0) {
+      // Only the idle timer runs while compacted: nothing else can be due.
+      const at = this.idleDeadline();
+      if (at === null || now < at) {
+        if (now > this.lastNow) this.lastNow = now;
+        return;
+      }
+      this.restore();
+    }
+    if (this.conn.state === "switched") return;
     this.actions.push(this.closer.tick(now));
     if (this.closer.state === "open") {
       const due = this.timers.due(now);
@@ -211,6 +205,7 @@ export class ServerSession extends SessionSends {
    */
   abort(reason: CloseReason, now: number): void {
     if (this.finished) return;
+    this.restore();
     this.conn.abort(reason);
     this.actions.push(this.closer.abort());
     this.settle(now);
@@ -223,7 +218,9 @@ export class ServerSession extends SessionSends {
    * answered (with `close`) rather than cut off.
    */
   shutdown(now: number): void {
-    if (this.finished || this.conn.state === "switched") return;
+    if (this.finished) return;
+    this.restore();
+    if (this.conn.state === "switched") return;
     if (this.conn.headInProgress) this.shutdownAfterHead = true;
     else this.conn.closeAfterCurrent("shutdown");
     this.settle(now);
@@ -233,6 +230,7 @@ export class ServerSession extends SessionSends {
 
   /** After a protocol switch: the bytes already received that belong to the new protocol. */
   takeRest(): Uint8Array {
+    this.restore();
     return this.conn.takeRest();
   }
 
@@ -242,11 +240,63 @@ export class ServerSession extends SessionSends {
    * action and stops counting against its client's connection limit.
    */
   release(): void {
+    this.restore();
     if (this.conn.state !== "switched") {
       throw new UsageError("INVALID_STATE", "release() is only for a switched connection");
     }
     this.released = true;
     this.finish();
+  }
+
+  // --- idle compaction (see the module comment) ----------------------------------
+
+  /**
+   * When the session may be compacted: once its connection has been idle
+   * `compactIdleAfterMs`. `null` while it is not idle with nothing at all
+   * in hand, once compacted, or when compaction is off. The adapter wakes
+   * then (with the timer it keeps for {@link nextDeadline}) and calls
+   * {@link compact}.
+   */
+  compactAt(): number | null {
+    if (this.compactedAfter >= 0) return null;
+    const since = this.timers.idleOnlySince;
+    if (since === null || !this.atRest()) return null;
+    const at = since + this.opts.compactIdleAfterMs;
+    return at === Number.POSITIVE_INFINITY ? null : at;
+  }
+
+  /**
+   * Compacts the session if {@link compactAt} is reached: its per-request
+   * state is dropped until the next input, the socket's next happening,
+   * the idle deadline or a shutdown. Returns whether it is compacted now.
+   * Nothing observable changes.
+   */
+  compact(now: number): boolean {
+    const at = this.compactAt();
+    if (at === null || now < at) return this.compactedAfter >= 0;
+    this.dropParts(this.timers.idleOnlySince as number);
+    return true;
+  }
+
+  /** Nothing in hand but the idle timer: what differs from a fresh session is the count kept. */
+  private atRest(): boolean {
+    const closer = this.closer;
+    return (
+      !this.finished &&
+      !this.released &&
+      closer.state === "open" &&
+      !closer.writesPending &&
+      !closer.peerClosed &&
+      this.conn.atRest &&
+      this.actions.empty &&
+      this.events === null &&
+      this.queuedBytes === 0 &&
+      !this.paused &&
+      !this.shutdownAfterHead &&
+      !this.awaitingContinue &&
+      !this.announced &&
+      this.owed === null
+    );
   }
 
   // --- internals -------------------------------------------------------------------

@@ -73,6 +73,11 @@ export class SessionTimers {
     return headInProgress;
   }
 
+  /** When the idle timer started, if it is the only one running; otherwise `null`. */
+  get idleOnlySince(): number | null {
+    return this.head === null && this.body === null ? this.idle : null;
+  }
+
   /** Stops every timer. */
   clear(): void {
     this.head = this.idle = this.body = null;

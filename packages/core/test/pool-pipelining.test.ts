@@ -12,9 +12,12 @@ describe("client pool: pipelining (scenarios)", () => {
 /** When each request line was written, and when each response head arrived, by target. */
 function timeline(sim: SimNetwork) {
   const written = new Map<string, number>();
+  // One write may carry several pipelined requests: every request line in it counts.
   for (const w of sim.writes) {
-    const line = new TextDecoder().decode(w.bytes).split("\r\n")[0] ?? "";
-    written.set(line.split(" ")[1] ?? "", w.at);
+    for (const line of new TextDecoder().decode(w.bytes).split("\r\n")) {
+      const m = /^[A-Z]+ (\S+) HTTP\/1\.[01]$/.exec(line);
+      if (m !== null) written.set(m[1] ?? "", w.at);
+    }
   }
   const answered = new Map<string, number>();
   for (const { at, event } of sim.events) {

@@ -3,7 +3,9 @@
  * (`--expose-gc`), a warm-up set of connections left open, then heapUsed
  * and RSS after GC before and after `count` more connections, each idle
  * after one request. The delta over `count` is the cost per connection.
- * Loopback only, bounded by `count`.
+ * Each reading is taken once the connections have sat idle {@link IDLE_MS}
+ * (every server alike): the steady state of an idle keep-alive connection,
+ * not the moment its response went out. Loopback only, bounded by `count`.
  */
 import type { ChildProcess } from "../../conformance/bench-kit/processes.ts";
 import {
@@ -15,6 +17,15 @@ import {
   target,
 } from "../../conformance/bench-kit/rounds.ts";
 import { startChild } from "./child.ts";
+
+/**
+ * How long the connections sit idle before each reading: longer than our
+ * servers' idle compaction (`compactIdleAfterMs`, 1 s by default) with room
+ * for timer slack, far below the servers' idle timeouts (2 min here).
+ */
+export const IDLE_MS = 2000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Servers measured, in table order. */
 export const MEMORY_SERVERS = [
@@ -71,8 +82,10 @@ async function measureOnce(
   try {
     const port = Number(ready.port);
     await loader.call({ type: "open", port, count: options.warmConnections });
+    await sleep(IDLE_MS);
     const before = await child.call<MemoryReply>({ type: "memory" });
     await loader.call({ type: "open", port, count: options.connections });
+    await sleep(IDLE_MS);
     const after = await child.call<MemoryReply>({ type: "memory" });
     const expected = options.warmConnections + options.connections;
     if (after.open !== expected) {
@@ -145,7 +158,7 @@ export function formatMemory(r: MemoryResult): string {
   const out: string[] = [];
   out.push(
     `\n### Memory per idle keep-alive connection (${r.connections} connections, one request ` +
-      "each, after GC)\n",
+      `each, idle ${IDLE_MS / 1000} s, after GC)\n`,
   );
   const http = r.runs.find((x) => x.name === "node-http") as MemoryRun;
   const bytes = (n: number): string => Math.round(n).toLocaleString("en-US");

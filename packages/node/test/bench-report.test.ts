@@ -269,6 +269,28 @@ describe("bench report: benches that only print tables (TLS)", () => {
     );
   });
 
+  it("names the runtime a Bun or Deno TLS bench ran on", () => {
+    const bun = CAPTURED.find((c) => c.id === "bun-tls");
+    const deno = CAPTURED.find((c) => c.id === "deno-tls");
+    expect(bun?.runtime).toBe("bun");
+    expect(deno?.runtime).toBe("deno");
+    const json = {
+      date: "2026-11-27T18:10:00.000Z",
+      node: "v20.20.2",
+      runtime: "Bun 1.3.0",
+      quick: true,
+      arguments: "--quick",
+      loadAverageAtEnd: [1, 1, 1],
+      code: { commit: "abc", changed: [], sha256: CURRENT },
+      output,
+    };
+    const md = readme({
+      ...inputs(),
+      captured: [{ spec: bun as (typeof CAPTURED)[number], json, problem: null }],
+    });
+    expect(md).toContain("| TLS on Bun (@tether/bun) | 2026-11-27 18:10 UTC | Bun 1.3.0 |");
+  });
+
   it("says so when the captured file is missing", () => {
     const md = readme({ ...inputs(), captured: [{ spec, json: undefined, problem: null }] });
     expect(md).toContain(

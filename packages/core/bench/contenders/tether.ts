@@ -39,7 +39,7 @@ function unexpected(ev: ParseEvent): Error {
   return new Error(`tether: unexpected ${ev.type} event`);
 }
 
-function contender(MessageParser: TetherParserClass): Contender {
+export function contender(MessageParser: TetherParserClass): Contender {
   return {
     name: "tether",
 

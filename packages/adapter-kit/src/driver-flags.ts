@@ -1,0 +1,78 @@
+/**
+ * The yes/no state of a {@link ServerConnectionDriver}, as bits of one
+ * number: a server holds a driver per connection, most of them idle, and
+ * each boolean field would cost a word in every one of them.
+ */
+
+const RUNNING = 1;
+const AGAIN = 2;
+const BLOCKED = 4;
+const UNFLUSHED = 8;
+const BODY_FULL = 16;
+const CLOSED = 32;
+const SWITCHED = 64;
+
+/** The driver's flags. See the module comment. */
+export abstract class DriverFlags {
+  private flags = 0;
+
+  /** Inside run(): re-entrant calls are folded into it. */
+  protected get running(): boolean {
+    return (this.flags & RUNNING) !== 0;
+  }
+  protected set running(on: boolean) {
+    this.setFlag(RUNNING, on);
+  }
+
+  /** run() must go round once more. */
+  protected get again(): boolean {
+    return (this.flags & AGAIN) !== 0;
+  }
+  protected set again(on: boolean) {
+    this.setFlag(AGAIN, on);
+  }
+
+  /** The socket refused more data; waiting for `drain`. */
+  protected get blocked(): boolean {
+    return (this.flags & BLOCKED) !== 0;
+  }
+  protected set blocked(on: boolean) {
+    this.setFlag(BLOCKED, on);
+  }
+
+  /** Bytes were written since the session was last told they went through. */
+  protected get unflushed(): boolean {
+    return (this.flags & UNFLUSHED) !== 0;
+  }
+  protected set unflushed(on: boolean) {
+    this.setFlag(UNFLUSHED, on);
+  }
+
+  /** A request body stream is full: events wait until it is read. */
+  protected get bodyFull(): boolean {
+    return (this.flags & BODY_FULL) !== 0;
+  }
+  protected set bodyFull(on: boolean) {
+    this.setFlag(BODY_FULL, on);
+  }
+
+  /** The connection closed (or was handed to a new protocol) as far as the server is concerned. */
+  protected get closedOnce(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+  protected set closedOnce(on: boolean) {
+    this.setFlag(CLOSED, on);
+  }
+
+  /** The connection switched protocols: every socket event goes to the handler's handlers. */
+  protected get switched(): boolean {
+    return (this.flags & SWITCHED) !== 0;
+  }
+  protected set switched(on: boolean) {
+    this.setFlag(SWITCHED, on);
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+}

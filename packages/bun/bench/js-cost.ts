@@ -1,0 +1,171 @@
+/**
+ * CPU per request of the JavaScript path alone: Tether's `serve()` (the
+ * shared adapter-kit and core, with this layer's hooks) over sockets that
+ * are plain objects — no syscalls, no event loop wake-ups, no wrk. On a
+ * busy machine the wrk benchmarks (run.ts) swing by tens of percent; this
+ * one measures the part Tether's code decides, in CPU time (every thread,
+ * so GC counts), interleaved between variants round by round:
+ *
+ *   bun bench/js-cost.ts                   # every case, 9 rounds
+ *   bun bench/js-cost.ts --rounds 15 --only pipelined
+ *   bun --cpu-prof --cpu-prof-dir=/tmp/p bench/js-cost.ts --only keep-alive
+ *
+ * Variants: `bun layer` (bunSocketLayer's hooks, as `serve()` runs) and
+ * `portable` (core's portable head decoder instead of Bun's `latin1Slice`).
+ * Cases: 50 connections each sending `GET /` as wrk does, one request per
+ * read (keep-alive) or ten (pipelined, depth 10), answered by the
+ * low-level handler or a Web `fetch` handler (the fetch handler answers
+ * over microtasks: a `setImmediate` separates its rounds of reads). Each
+ * read is a fresh buffer, as Bun hands them over.
+ */
+import {
+  createServe,
+  type RawListener,
+  type RawSocket,
+  type SocketHandlers,
+  type SocketLayer,
+} from "@tether/adapter-kit";
+import { tetherServeOptions } from "../../conformance/bench-kit/payload.ts";
+import { bunSocketLayer } from "../src/index.ts";
+
+const argv = process.argv.slice(2);
+function option(name: string, fallback: string): string {
+  const at = argv.indexOf(name);
+  return at >= 0 && at + 1 < argv.length ? (argv[at + 1] as string) : fallback;
+}
+const rounds = Number(option("--rounds", "9"));
+const only = option("--only", "");
+
+const CONNECTIONS = 50;
+const REQUESTS_PER_ROUND = 100_000;
+const REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
+/** Fewer bytes than this written per request: some requests went unanswered. */
+const MIN_RESPONSE_BYTES = 60;
+
+let written = 0;
+
+/** A socket that takes every write at once and never closes. */
+const SOCKET: RawSocket = {
+  write(chunks) {
+    for (const chunk of chunks) written += chunk.byteLength;
+    return true;
+  },
+  shutdownWrite() {},
+  close() {},
+  pauseRead() {},
+  resumeRead() {},
+  remoteAddress: "127.0.0.1",
+  remotePort: 40000,
+  localPort: 8080,
+};
+
+/** Timeouts far beyond a run, so that a busy machine never closes a connection. */
+const NO_DEADLINES = {
+  keepAliveTimeoutMs: 3_600_000,
+  headersTimeoutMs: 3_600_000,
+  bodyTimeoutMs: 3_600_000,
+};
+
+const LISTENER: RawListener = {
+  hostname: "127.0.0.1",
+  port: 8080,
+  close: () => Promise.resolve(),
+};
+
+/** A server of `kind` over `layer`'s hooks and plain-object sockets: its connections' handlers. */
+async function connections(
+  hooks: SocketLayer,
+  kind: "tether-handler" | "tether-fetch",
+): Promise<SocketHandlers[]> {
+  let accept: (() => SocketHandlers) | null = null;
+  const layer: SocketLayer = {
+    ...hooks,
+    listen(_options, onAccept) {
+      accept = onAccept;
+      return Promise.resolve(LISTENER);
+    },
+    connect() {
+      throw new Error("js-cost: no client connections");
+    },
+  };
+  // No deadline may pass while a starved process works through a round.
+  await createServe(layer)(tetherServeOptions(kind, NO_DEADLINES));
+  const out: SocketHandlers[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const handlers = (accept as unknown as () => SocketHandlers)();
+    handlers.open(SOCKET);
+    out.push(handlers);
+  }
+  return out;
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** CPU ns per request for `count` requests, `perRead` to a read. */
+async function measure(
+  conns: readonly SocketHandlers[],
+  read: Uint8Array,
+  perRead: number,
+  count: number,
+  asynchronous: boolean,
+): Promise<number> {
+  const before = written;
+  const start = process.cpuUsage();
+  for (let sent = 0; sent < count; sent += conns.length * perRead) {
+    for (const c of conns) c.data(read.slice());
+    if (asynchronous) await turn();
+  }
+  await turn();
+  const used = process.cpuUsage(start);
+  const perRequest = (written - before) / count;
+  if (perRequest < MIN_RESPONSE_BYTES) {
+    throw new Error(`js-cost: ${perRequest} bytes written per request: requests went unanswered`);
+  }
+  return ((used.user + used.system) * 1000) / count;
+}
+
+const encoder = new TextEncoder();
+const CASES = [
+  { name: "keep-alive, handler", kind: "tether-handler", perRead: 1 },
+  { name: "pipelined, handler", kind: "tether-handler", perRead: 10 },
+  { name: "keep-alive, fetch", kind: "tether-fetch", perRead: 1 },
+] as const;
+const VARIANTS: readonly { name: string; layer: SocketLayer }[] = [
+  { name: "bun layer", layer: bunSocketLayer },
+  { name: "portable", layer: { ...bunSocketLayer, decodeLatin1: undefined } },
+];
+
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
+process.stdout.write(`js-cost: CPU ns per request, median of ${rounds} interleaved rounds\n`);
+for (const c of CASES) {
+  if (only !== "" && !c.name.includes(only)) continue;
+  const read = encoder.encode(REQUEST.repeat(c.perRead));
+  const asynchronous = c.kind === "tether-fetch";
+  const servers = [];
+  for (const v of VARIANTS) servers.push(await connections(v.layer, c.kind));
+  // Warm-up: Bun's JIT settles after some tens of thousands of requests.
+  for (const s of servers) await measure(s, read, c.perRead, 60_000, asynchronous);
+  const samples: number[][] = VARIANTS.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < servers.length; i++) {
+      const k = r % 2 === 0 ? i : servers.length - 1 - i;
+      const ns = await measure(
+        servers[k] as SocketHandlers[],
+        read,
+        c.perRead,
+        REQUESTS_PER_ROUND,
+        asynchronous,
+      );
+      (samples[k] as number[]).push(ns);
+    }
+  }
+  const base = samples[0] as number[];
+  const cells = VARIANTS.map((v, k) => {
+    const own = samples[k] as number[];
+    const ratio = median(own.map((x, i) => x / (base[i] as number)));
+    return `${v.name} ${median(own).toFixed(0)}${k === 0 ? "" : ` (×${ratio.toFixed(2)})`}`;
+  });
+  process.stdout.write(`  ${c.name.padEnd(22)} ${cells.join("   ")}\n`);
+}
