@@ -16,6 +16,7 @@
 import type { Fields, RequestError, ResponseHead } from "@tether/core";
 import type { ClientResponse } from "./api.ts";
 import { LazyResponse, type ResponseSource } from "./client-response.ts";
+import type { RepeatedHeaders } from "./repeated-headers.ts";
 import { concatBytes } from "./web.ts";
 
 /** What an exchange needs from its client. */
@@ -25,6 +26,8 @@ export interface ExchangeHost {
   resumeReading(connection: number): void;
   /** Calls `publish()` on `exchange` once the current batch of pool events is delivered. */
   publishLater(exchange: ClientExchange): void;
+  /** Where native responses reuse a repeated field section's `Headers` (Bun); null elsewhere. */
+  readonly repeatedHeaders: RepeatedHeaders | null;
 }
 
 /** How `fetch()` responses are made (see the module comment). */
@@ -209,13 +212,21 @@ export class ClientExchange implements ResponseSource {
     let body: WebBody = null;
     if (!noBody)
       body = this.body === Body.Done ? (this.takeChunks() as WebBody) : this.bodyStream();
+    const raw = head.fields.raw;
+    const repeated = this.host.repeatedHeaders;
+    const template = repeated === null ? null : repeated.match(raw);
+    if (template !== null) {
+      this.resolve(new Response(body, { status, statusText: head.reason, headers: template }));
+      return;
+    }
     const response = new Response(body, { status, statusText: head.reason });
     // Appended to the response's own Headers: a Headers given in the init is
-    // validated, then copied over again (2–4× the cost on Deno and Bun).
+    // validated, then copied over again (2–4× the cost on Deno and Bun), save
+    // a repeated section's template (repeated-headers.ts).
     // A byte or stream body adds no Content-Type of its own.
     const headers = response.headers;
-    const raw = head.fields.raw;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+    if (repeated !== null) repeated.seen(raw, headers);
     this.resolve(response);
   }
 

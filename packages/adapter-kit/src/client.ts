@@ -27,6 +27,7 @@ import { ClientSockets } from "./client-sockets.ts";
 import { originOf, urlTarget } from "./client-url.ts";
 import { DeadlineTimer, now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
+import { RepeatedHeaders } from "./repeated-headers.ts";
 import type { SocketLayer } from "./socket-layer.ts";
 import { toBytes } from "./web.ts";
 
@@ -79,12 +80,15 @@ class Client implements TetherClient {
    * one to send (client-response.ts).
    */
   private readonly webKind: WebResponseKind;
+  /** Bun only: copying a `Headers` there is cheaper than appending (repeated-headers.ts). */
+  readonly repeatedHeaders: RepeatedHeaders | null;
   private running = false;
   private again = false;
   private closing: (() => void)[] | null = null;
 
   constructor(layer: SocketLayer, options: ClientOptions) {
     this.webKind = layer.runtime === "node" ? "lazy" : "native";
+    this.repeatedHeaders = layer.runtime === "bun" ? new RepeatedHeaders() : null;
     const { proxy, tls, ...rest } = options;
     this.pipelining = (options.pipelining ?? 1) > 1;
     this.pool = new ClientPool({
@@ -286,7 +290,7 @@ class Client implements TetherClient {
       case "response": {
         const ex = this.exchanges.get(ev.id);
         if (ev.reused) this.counters.reused++;
-        if (!this.connectionOf.has(ev.id)) this.assign(ev.id, ev.connection);
+        if (this.pipelining && !this.connectionOf.has(ev.id)) this.assign(ev.id, ev.connection);
         ex?.response(ev.head, ev.connection, ev.reused, ev.attempts.count);
         break;
       }
@@ -335,9 +339,19 @@ class Client implements TetherClient {
         break;
       }
       case "connection-reused":
-        if ((this.activeOn.get(ev.connection) ?? 0) > 0) this.counters.pipelined++;
+        // `activeOn` is kept only when the pool may pipeline.
+        if (this.pipelining && (this.activeOn.get(ev.connection) ?? 0) > 0) {
+          this.counters.pipelined++;
+        }
         this.assign(ev.id, ev.connection);
-        this.emit({ type: "connection-reused", connection: ev.connection, request: ev.id });
+        // Built only for a listener: most requests reuse a connection.
+        if (this.events.active) {
+          this.events.emit({
+            type: "connection-reused",
+            connection: ev.connection,
+            request: ev.id,
+          });
+        }
         break;
       case "connection-closed":
         this.emit({ type: "connection-closed", connection: ev.connection, reason: ev.reason });
@@ -364,6 +378,7 @@ class Client implements TetherClient {
   /** `id` is done (`gone`), or its attempt is: its connection no longer carries it. */
   private settled(id: number, gone = true): void {
     if (gone) this.exchanges.delete(id);
+    if (!this.pipelining) return; // nothing is kept per connection (see `assign`)
     const connection = this.connectionOf.get(id);
     this.connectionOf.delete(id);
     if (connection !== undefined) this.release(connection);

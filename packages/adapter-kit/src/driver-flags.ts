@@ -1,8 +1,21 @@
 /**
- * The yes/no state of a {@link ServerConnectionDriver}, as bits of one
- * number: a server holds a driver per connection, most of them idle, and
- * each boolean field would cost a word in every one of them.
+ * The small state of a {@link ServerConnectionDriver}: its yes/no facts as
+ * bits of one number, and the part it rarely needs, made on demand. A
+ * server holds a driver per connection, most of them idle, and each field
+ * would cost a word in every one of them.
  */
+import type { SocketHandlers } from "./socket-layer.ts";
+
+/** The rarely needed part of a driver, made when first needed. */
+export interface DriverRare {
+  /** Writers waiting for `drain`. */
+  drainWaiters: (() => void)[] | null;
+  /**
+   * The handler's, given by takeOver(): waiting for the session to switch,
+   * then (`switched`) every socket event goes there.
+   */
+  tunnel: SocketHandlers | null;
+}
 
 const RUNNING = 1;
 const AGAIN = 2;

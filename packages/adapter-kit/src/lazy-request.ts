@@ -18,8 +18,12 @@
  */
 import type { RequestHead } from "@tether/core";
 
-/** The abort signal of a request, or a function that makes it on first use. */
-export type SignalSource = AbortSignal | (() => AbortSignal);
+/**
+ * The abort signal of a request, or what makes it on first use: a
+ * function, or an object whose `signal` getter does (the server's
+ * exchange: no closure made per request).
+ */
+export type SignalSource = AbortSignal | (() => AbortSignal) | { readonly signal: AbortSignal };
 
 /**
  * Methods the Fetch Standard keeps as they are (already upper-case, or not
@@ -161,10 +165,17 @@ function nativeRequest(parts: RequestParts, headers: Headers | null): Request {
     headers: headers ?? headersOf(parts.head.fields.raw),
   };
   const signal = parts.signal;
-  if (signal !== undefined) init.signal = typeof signal === "function" ? signal() : signal;
+  if (signal !== undefined) init.signal = signalOf(signal);
   if (parts.body !== null) {
     init.body = parts.body;
     init.duplex = "half";
   }
   return new Request(parts.url, init);
+}
+
+/** The signal a {@link SignalSource} stands for (made now if it is made on demand). */
+function signalOf(source: SignalSource): AbortSignal {
+  if (typeof source === "function") return source();
+  // An AbortSignal has no `signal` property; a source object has its getter.
+  return "signal" in source ? source.signal : source;
 }

@@ -85,7 +85,7 @@ export function writeComplete(
 ): void {
   const length = body?.length ?? 0;
   // Core copies the fields as it validates them: pass the handler's own.
-  let lines: FieldInit = fields ?? [];
+  let lines: FieldInit = fields ?? NO_FIELDS;
   if (ex.head.method === "HEAD" && body !== undefined) {
     const withLength = pairs(fields);
     withLength.push(["content-length", String(length)]);
@@ -102,6 +102,8 @@ export function writeComplete(
 
 const EMPTY = new Uint8Array(0);
 const NO_BODY = Object.freeze({});
+/** The field lines of an answer given none (shared: core only reads them). */
+const NO_FIELDS: FieldInit = Object.freeze([]);
 
 /** Sends one chunk and waits while the socket is full (back-pressure). */
 async function send(ex: ServerExchange, session: ServerSession, chunk: Uint8Array): Promise<void> {

@@ -9,7 +9,8 @@ import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
-import { DriverFlags } from "./driver-flags.ts";
+import { DriverFlags, type DriverRare } from "./driver-flags.ts";
+import type { Listed } from "./driver-list.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -37,7 +38,10 @@ export interface DriverHost {
 let eventTime: number | null = null;
 
 /** One accepted connection. See the module comment. */
-export class ServerConnectionDriver extends DriverFlags implements SocketHandlers, DeadlineMember {
+export class ServerConnectionDriver
+  extends DriverFlags
+  implements SocketHandlers, DeadlineMember, Listed<ServerConnectionDriver>
+{
   private socket: RawSocket | null = null;
   /** The peer's address and port, read at `open` (for every request's {@link RequestInfo}). */
   private remoteAddress = "";
@@ -48,17 +52,15 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
   queuedAt = -1;
   /** The position in the server's {@link DeadlineQueue} (-1: none; the queue's field). */
   heapIndex = -1;
+  /** The neighbours in the server's list of connections (the list's fields). */
+  prevListed: ServerConnectionDriver | null = null;
+  nextListed: ServerConnectionDriver | null = null;
   /** The answers in request order; made at the first request, dropped when the session compacts. */
   private responses: ResponseQueue | null = null;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
-  /** Made when a writer first waits for `drain`. */
-  private drainWaiters: (() => void)[] | null = null;
-  /**
-   * The handler's, given by takeOver(): waiting for the session to switch,
-   * then (`switched`) every socket event goes there.
-   */
-  private tunnel: SocketHandlers | null = null;
+  /** What is rarely needed, made when it first is: most connections never hold it. */
+  private rare: DriverRare | null = null;
 
   constructor(host: DriverHost) {
     super();
@@ -108,7 +110,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
 
   data(bytes: Uint8Array): void {
     if (this.switched) {
-      (this.tunnel as SocketHandlers).data(bytes);
+      this.tunnel.data(bytes);
       return;
     }
     const session = this.session;
@@ -126,7 +128,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
 
   end(): void {
     if (this.switched) {
-      (this.tunnel as SocketHandlers).end();
+      this.tunnel.end();
       return;
     }
     this.session?.peerEnded(now());
@@ -135,7 +137,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
 
   drain(): void {
     if (this.switched) {
-      (this.tunnel as SocketHandlers).drain();
+      this.tunnel.drain();
       return;
     }
     this.blocked = false;
@@ -145,7 +147,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
 
   close(error?: Error): void {
     if (this.switched) {
-      (this.tunnel as SocketHandlers).close(error);
+      this.tunnel.close(error);
       return;
     }
     if (this.closedOnce) return;
@@ -173,8 +175,9 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
   whenWritable(): Promise<void> {
     if (!this.blocked || this.closedOnce) return Promise.resolve();
     return new Promise((resolve) => {
-      this.drainWaiters ??= [];
-      this.drainWaiters.push(resolve);
+      const rare = this.rareState();
+      rare.drainWaiters ??= [];
+      rare.drainWaiters.push(resolve);
     });
   }
 
@@ -183,7 +186,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
    * switched, the socket is handed to `handlers` (see RawExchange.takeOver).
    */
   handOver(handlers: SocketHandlers): void {
-    this.tunnel = handlers;
+    this.rareState().tunnel = handlers;
   }
 
   /** A request body stream has room again: deliver the events held back. */
@@ -238,7 +241,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
     } finally {
       this.running = false;
     }
-    if (this.tunnel !== null && !this.switched && session.state === "switched") {
+    if (this.rare?.tunnel != null && !this.switched && session.state === "switched") {
       this.switchOver(session);
     } else if (!this.closedOnce) {
       this.armTimer(session.nextDeadline());
@@ -253,7 +256,7 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
    * every later event.
    */
   private switchOver(session: ServerSession): void {
-    const handlers = this.tunnel as SocketHandlers;
+    const handlers = this.tunnel;
     const rest = session.takeRest();
     session.release();
     this.clearTimer();
@@ -295,10 +298,21 @@ export class ServerConnectionDriver extends DriverFlags implements SocketHandler
   }
 
   private wakeWriters(): void {
-    const waiters = this.drainWaiters;
+    const rare = this.rare;
+    const waiters = rare?.drainWaiters ?? null;
     if (waiters === null) return;
-    this.drainWaiters = null;
+    (rare as DriverRare).drainWaiters = null;
     for (const w of waiters) w();
+  }
+
+  private rareState(): DriverRare {
+    this.rare ??= { drainWaiters: null, tunnel: null };
+    return this.rare;
+  }
+
+  /** The handlers the socket was handed to (only once takeOver() gave them). */
+  private get tunnel(): SocketHandlers {
+    return (this.rare as DriverRare).tunnel as SocketHandlers;
   }
 
   // --- internals -------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
- * CPU per request of the JavaScript path alone: Tether's `serve()` (the
- * shared adapter-kit and core, with this layer's hooks) over sockets that
- * are plain objects — no syscalls, no event loop wake-ups, no wrk. On a
+ * CPU per request of the JavaScript path alone: Tether's `serve()` and
+ * `createClient()` (the shared adapter-kit and core, with this layer's
+ * hooks) over sockets that are plain objects — no syscalls, no event loop wake-ups, no wrk. On a
  * busy machine the wrk benchmarks (run.ts) swing by tens of percent; this
  * one measures the part Tether's code decides, in CPU time (every thread,
  * so GC counts), interleaved between variants round by round:
@@ -16,9 +16,13 @@
  * read (keep-alive) or ten (pipelined, depth 10), answered by the
  * low-level handler or a Web `fetch` handler (the fetch handler answers
  * over microtasks: a `setImmediate` separates its rounds of reads). Each
- * read is a fresh buffer, as Bun hands them over.
+ * read is a fresh buffer, as Bun hands them over. Client cases: `fetch()`
+ * (reading each body whole) and `request()`, 12 in flight on the default
+ * pool, against an origin that answers every write, on a microtask, with
+ * the response nginx gives in run.ts's client section (nine fields).
  */
 import {
+  createClientFactory,
   createServe,
   type RawListener,
   type RawSocket,
@@ -125,42 +129,130 @@ async function measure(
 }
 
 const encoder = new TextEncoder();
+
+/** What nginx answers the client benchmark's `GET /` with (run.ts), dated once. */
+const ORIGIN_RESPONSE = encoder.encode(
+  "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Fri, 27 Nov 2026 20:00:00 GMT\r\n" +
+    "Content-Type: text/plain\r\nContent-Length: 13\r\n" +
+    "Last-Modified: Fri, 27 Nov 2026 19:00:00 GMT\r\nConnection: keep-alive\r\n" +
+    'ETag: "6567a8c0-d"\r\nAccept-Ranges: bytes\r\n\r\nHello, World!',
+);
+
+/** A client over `hooks` whose every connection reaches the fake origin. */
+function fakeOriginClient(hooks: SocketLayer) {
+  const layer: SocketLayer = {
+    ...hooks,
+    listen() {
+      throw new Error("js-cost: no listeners");
+    },
+    connect(_options, handlers) {
+      const socket: RawSocket = {
+        ...SOCKET,
+        write() {
+          queueMicrotask(() => handlers.data(ORIGIN_RESPONSE.slice()));
+          return true;
+        },
+        close() {
+          queueMicrotask(() => handlers.close());
+        },
+      };
+      queueMicrotask(() => handlers.open(socket));
+    },
+  };
+  return createClientFactory(layer)();
+}
+
+const CLIENT_IN_FLIGHT = 12;
+const CLIENT_REQUESTS_PER_ROUND = 30_000;
+
+/** CPU ns per request of `count` GETs through `client`, by `fetch()` or `request()`. */
+async function measureClient(
+  client: ReturnType<typeof fakeOriginClient>,
+  how: "fetch" | "request",
+  count: number,
+): Promise<number> {
+  const url = "http://127.0.0.1:8080/";
+  let left = count;
+  const worker = async (): Promise<void> => {
+    while (left-- > 0) {
+      let status: number;
+      if (how === "fetch") {
+        const response = await client.fetch(url);
+        await response.arrayBuffer();
+        status = response.status;
+      } else status = (await client.request({ url })).status;
+      if (status !== 200) throw new Error(`js-cost: the client saw status ${status}`);
+    }
+  };
+  const start = process.cpuUsage();
+  await Promise.all(Array.from({ length: CLIENT_IN_FLIGHT }, worker));
+  const used = process.cpuUsage(start);
+  return ((used.user + used.system) * 1000) / count;
+}
+
 const CASES = [
   { name: "keep-alive, handler", kind: "tether-handler", perRead: 1 },
   { name: "pipelined, handler", kind: "tether-handler", perRead: 10 },
   { name: "keep-alive, fetch", kind: "tether-fetch", perRead: 1 },
+  { name: "client fetch()", kind: "fetch", perRead: 0 },
+  { name: "client request()", kind: "request", perRead: 0 },
 ] as const;
 const VARIANTS: readonly { name: string; layer: SocketLayer }[] = [
   { name: "bun layer", layer: bunSocketLayer },
   { name: "portable", layer: { ...bunSocketLayer, decodeLatin1: undefined } },
 ];
 
-const median = (xs: readonly number[]): number =>
-  [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-
-process.stdout.write(`js-cost: CPU ns per request, median of ${rounds} interleaved rounds\n`);
-for (const c of CASES) {
-  if (only !== "" && !c.name.includes(only)) continue;
-  const read = encoder.encode(REQUEST.repeat(c.perRead));
-  const asynchronous = c.kind === "tether-fetch";
+/** Per variant, a CPU ns per request for each round (servers). */
+async function serverSamples(
+  kind: "tether-handler" | "tether-fetch",
+  perRead: number,
+): Promise<number[][]> {
+  const read = encoder.encode(REQUEST.repeat(perRead));
+  const asynchronous = kind === "tether-fetch";
   const servers = [];
-  for (const v of VARIANTS) servers.push(await connections(v.layer, c.kind));
+  for (const v of VARIANTS) servers.push(await connections(v.layer, kind));
   // Warm-up: Bun's JIT settles after some tens of thousands of requests.
-  for (const s of servers) await measure(s, read, c.perRead, 60_000, asynchronous);
+  for (const s of servers) await measure(s, read, perRead, 60_000, asynchronous);
   const samples: number[][] = VARIANTS.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < servers.length; i++) {
       const k = r % 2 === 0 ? i : servers.length - 1 - i;
-      const ns = await measure(
-        servers[k] as SocketHandlers[],
-        read,
-        c.perRead,
-        REQUESTS_PER_ROUND,
-        asynchronous,
-      );
+      const server = servers[k] as SocketHandlers[];
+      const ns = await measure(server, read, perRead, REQUESTS_PER_ROUND, asynchronous);
       (samples[k] as number[]).push(ns);
     }
   }
+  return samples;
+}
+
+/** Per variant, a CPU ns per request for each round (clients). */
+async function clientSamples(how: "fetch" | "request"): Promise<number[][]> {
+  const clients = VARIANTS.map((v) => fakeOriginClient(v.layer));
+  for (const client of clients) await measureClient(client, how, 40_000);
+  const samples: number[][] = VARIANTS.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < clients.length; i++) {
+      const k = r % 2 === 0 ? i : clients.length - 1 - i;
+      const client = clients[k] as ReturnType<typeof fakeOriginClient>;
+      (samples[k] as number[]).push(await measureClient(client, how, CLIENT_REQUESTS_PER_ROUND));
+    }
+  }
+  for (const client of clients) await client.close();
+  return samples;
+}
+
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
+process.stdout.write(
+  `js-cost: CPU ns per request, median of ${rounds} interleaved rounds ` +
+    "(×: median per-round ratio to the first variant; above 1 costs more)\n",
+);
+for (const c of CASES) {
+  if (only !== "" && !c.name.includes(only)) continue;
+  const samples = await (c.kind === "fetch" || c.kind === "request"
+    ? clientSamples(c.kind)
+    : serverSamples(c.kind, c.perRead));
   const base = samples[0] as number[];
   const cells = VARIANTS.map((v, k) => {
     const own = samples[k] as number[];

@@ -16,6 +16,7 @@
  */
 import * as chars from "./chars.ts";
 import * as fieldLine from "./field-line.ts";
+import { FieldNameCache } from "./field-name-cache.ts";
 import { Fields } from "./fields.ts";
 import { HeadFacts } from "./head-facts.ts";
 
@@ -49,6 +50,10 @@ export class FieldSection {
   /** Numbers used in {@link recs}. */
   private used = 0;
   private readonly maxFields: number;
+  /** Field lines whose name matched {@link names}. */
+  private matches = 0;
+  /** The names of the last head, reused when the next one repeats them. */
+  private readonly names = new FieldNameCache();
 
   /** Field lines recorded (obs-fold continuations not counted). */
   count = 0;
@@ -67,6 +72,7 @@ export class FieldSection {
   reset(): void {
     this.used = 0;
     this.count = 0;
+    this.matches = 0;
     this.nonAscii = false;
     this.lastKind = 0;
     this.facts.reset();
@@ -92,9 +98,9 @@ export class FieldSection {
     recs[r + 2] = vs - base;
     recs[r + 3] = ve - base;
     this.used = r + 4;
+    const kind = fieldKind(b, s, nameEnd - s);
     this.count++;
     if (obsText) this.nonAscii = true;
-    const kind = fieldKind(b, s, nameEnd - s);
     this.lastKind = kind;
     if (kind !== 0) this.facts.note(kind, this.count - 1, b, vs, ve);
   }
@@ -135,7 +141,10 @@ export class FieldSection {
     const tchar = TCHAR;
     const recs = this.recs;
     const facts = this.facts;
-    const room = this.maxFields - this.count;
+    const names = this.names;
+    const first = this.count;
+    const room = this.maxFields - first;
+    let matches = 0;
     let r = this.used;
     let n = 0;
     let kind = this.lastKind;
@@ -152,25 +161,23 @@ export class FieldSection {
         if (stop < 0) break;
       }
       // field-name = token, then ":" (RFC 9110 §5.1; no whitespace before the colon, RFC 9112 §5.1)
-      // Letters and "-" (most names) by arithmetic, four at a time (each turn
-      // of a loop reloads the buffer's fields: see chars.ts); then one at a
-      // time, the other tchar by the table.
-      let i = s;
-      while (
-        (((b[i]! | 0x20) - 0x61) >>> 0 < 26 || b[i] === 0x2d) &&
-        (((b[(i + 1) | 0]! | 0x20) - 0x61) >>> 0 < 26 || b[(i + 1) | 0] === 0x2d) &&
-        (((b[(i + 2) | 0]! | 0x20) - 0x61) >>> 0 < 26 || b[(i + 2) | 0] === 0x2d) &&
-        (((b[(i + 3) | 0]! | 0x20) - 0x61) >>> 0 < 26 || b[(i + 3) | 0] === 0x2d)
-      ) {
-        i = (i + 4) | 0;
+      // The name at the same place in the last head when these octets repeat
+      // it (field-name-cache.ts); else a scan: letters and "-" (most names)
+      // by arithmetic, the other tchar by the table.
+      const line = (first + n) | 0;
+      let nameEnd = names.match(b, s, stop, line);
+      const match = nameEnd >= 0;
+      let i = nameEnd;
+      if (!match) {
+        i = s;
+        for (;;) {
+          const c = b[i]!;
+          if (((c | 0x20) - 0x61) >>> 0 < 26 || c === 0x2d || tchar[c] === 1) i = (i + 1) | 0;
+          else break;
+        }
+        if (i === s || b[i] !== 0x3a) break;
+        nameEnd = i;
       }
-      for (;;) {
-        const c = b[i]!;
-        if (((c | 0x20) - 0x61) >>> 0 < 26 || c === 0x2d || tchar[c] === 1) i = (i + 1) | 0;
-        else break;
-      }
-      if (i === s || b[i] !== 0x3a) break;
-      const nameEnd = i;
       i = (i + 1) | 0;
       for (;;) {
         const c = b[i];
@@ -198,29 +205,31 @@ export class FieldSection {
           i = (i + 1) | 0;
         } else break;
       }
-      if (i >= stop || b[i] !== 0x0d || b[i + 1] !== 0x0a) break;
+      if (i >= stop || b[i] !== 0x0d || b[(i + 1) | 0] !== 0x0a) break;
       if (i - s > maxLine || i + 2 > sectionEnd || n === room) break;
       let ve = i;
       while (ve > vs) {
-        const c = b[ve - 1];
+        const c = b[(ve - 1) | 0];
         if (c !== 0x20 && c !== 0x09) break;
-        ve--;
+        ve = (ve - 1) | 0;
       }
       recs[r] = s - base;
       recs[r + 1] = nameEnd - base;
       recs[r + 2] = vs - base;
       recs[r + 3] = ve - base;
-      r += 4;
+      r = (r + 4) | 0;
       n++;
-      kind = fieldKind(b, s, nameEnd - s);
-      if (kind !== 0) facts.note(kind, this.count + n - 1, b, vs, ve);
-      s = i + 2;
+      kind = match ? names.kind(line) : fieldKind(b, s, nameEnd - s);
+      if (match) matches++;
+      if (kind !== 0) facts.note(kind, line, b, vs, ve);
+      s = (i + 2) | 0;
     }
     // A line that was left may have set `nonAscii` without being recorded;
     // that only costs the slower decoding.
     if (nonAscii) this.nonAscii = true;
     this.used = r;
     this.count += n;
+    this.matches += matches;
     this.lastKind = kind;
     return s;
   }
@@ -230,12 +239,20 @@ export class FieldSection {
     const recs = this.recs;
     const used = this.used;
     // Sized up front (one string per name and per value): cheaper than growing.
-    const raw: string[] = new Array<string>(2 * this.count);
+    const count = this.count;
+    const raw: string[] = new Array<string>(2 * count);
+    const names = this.names;
+    // Reuse the kept names only when the first `kept` lines all matched (no
+    // line past them can), so that all kept strings are cut from one head
+    // (see field-name-cache.ts).
+    const kept = names.kept(count);
+    const reuse = this.matches > 0 && this.matches === kept;
     let k = 0;
     for (let r = 0; r < used; r += 4) {
       const ns = recs[r]!;
       if (ns >= 0) {
-        raw[k] = text.slice(ns, recs[r + 1]);
+        const line = k >> 1;
+        raw[k] = reuse && line < kept ? names.name(line) : text.slice(ns, recs[r + 1]);
         raw[k + 1] = text.slice(recs[r + 2], recs[r + 3]);
         k += 2;
       } else {
@@ -245,6 +262,7 @@ export class FieldSection {
         if (more !== "") raw[k - 1] = last === "" ? more : `${last} ${more}`;
       }
     }
+    if (!reuse) names.keep(raw, count);
     const fields = new Fields(raw);
     if (this.facts.contentLengthFolded) this.facts.rereadContentLength(fields);
     return fields;

@@ -25,7 +25,7 @@
  */
 import type { ProtocolError } from "./errors.ts";
 import type { Fields } from "./fields.ts";
-import { clientIdleDeadline } from "./keep-alive.ts";
+import { clientIdleDeadline, type IdleDeadlineInput } from "./keep-alive.ts";
 import type { ConnectionCloseReason } from "./pool-events.ts";
 import { attemptRecord, type PoolEntry } from "./pool-request.ts";
 import type { PoolState } from "./pool-state.ts";
@@ -128,14 +128,24 @@ function protocolError(state: PoolState, conn: PooledConnection, error: Protocol
   state.closeConn(conn, "protocol-error", "aborted");
 }
 
+/** The input of every `clientIdleDeadline` call here (see {@link becomeIdle}). */
+const idleQuestion: { -readonly [K in keyof IdleDeadlineInput]-?: IdleDeadlineInput[K] } = {
+  now: 0,
+  ourIdleTimeoutMs: 0,
+  hint: null,
+  safetyMarginMs: 0,
+};
+
 /** Nothing in flight: keep the connection for reuse, or retire it (module header). */
 export function becomeIdle(state: PoolState, conn: PooledConnection): void {
-  const deadline = clientIdleDeadline({
-    now: state.now,
-    ourIdleTimeoutMs: state.opt.idleTimeoutMs,
-    hint: conn.hint,
-    safetyMarginMs: state.opt.keepAliveSafetyMarginMs,
-  });
+  // One question object, filled in each time (clientIdleDeadline keeps nothing of it).
+  const q = idleQuestion;
+  q.now = state.now;
+  q.ourIdleTimeoutMs = state.opt.idleTimeoutMs;
+  q.hint = conn.hint;
+  q.safetyMarginMs = state.opt.keepAliveSafetyMarginMs;
+  const deadline = clientIdleDeadline(q);
+  q.hint = null;
   const reason = retireReason(state, conn, deadline);
   if (reason !== null) {
     state.closeConn(conn, reason, "aborted");

@@ -14,8 +14,6 @@ import {
   type CloseReason,
   formatKeepAlive,
   type KeepAliveHint,
-  messageAllowsPersistence,
-  type PersistenceContext,
   persistenceFieldsOf,
 } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
@@ -26,12 +24,12 @@ import {
   type OutgoingFields,
   scanFields,
 } from "./outgoing-fields.ts";
-import { chooseFraming } from "./outgoing-framing.ts";
 import {
   type OutgoingResponseHead,
   serializeInformational,
   serializeScannedResponseHead,
 } from "./serializer.ts";
+import { requestPersistence, responseFraming, responsePersistence } from "./server-decisions.ts";
 
 /** One request awaiting (or receiving) its response. */
 interface ServerExchange {
@@ -53,10 +51,6 @@ interface ServerExchange {
 
 /** The empty list of later exchanges, shared (frozen: exchanges are added to a list of their own). */
 const NONE_LATER: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
-
-/** The persistence contexts of what a server reads and sends (constants: nothing made per message). */
-const AS_REQUEST: PersistenceContext = Object.freeze({ kind: "request" });
-const AS_RESPONSE: PersistenceContext = Object.freeze({ kind: "response", requestVersion: "1.1" });
 
 /** Options for {@link ServerConnection.respond}. */
 export interface ResponseOptions {
@@ -182,10 +176,7 @@ export class ServerConnection extends ConnectionBase {
     switch (ev.type) {
       case "request": {
         const head = ev.head;
-        const persistence = messageAllowsPersistence(
-          { version: head.version, fields: head.fields, framing: ev.framing },
-          AS_REQUEST,
-        );
+        const persistence = requestPersistence(head.version, head.fields, ev.framing);
         const ex: ServerExchange = {
           id: this.nextId++,
           method: head.method,
@@ -260,13 +251,7 @@ export class ServerConnection extends ConnectionBase {
     if (head.status < 200 && head.status !== 101) {
       throw new UsageError("INVALID_STATE", "send 1xx interim responses with sendInformational()");
     }
-    const framing = chooseFraming({
-      kind: "response",
-      status: head.status,
-      method: ex.method,
-      requestVersion: ex.version,
-      bodyLength: options.bodyLength,
-    });
+    const framing = responseFraming(head.status, ex.method, ex.version, options.bodyLength);
     if (framing.kind === "tunnel") {
       if (!ex.switchRequested) {
         throw new UsageError("INVALID_STATE", "a 101 answers only a request with Upgrade");
@@ -296,12 +281,14 @@ export class ServerConnection extends ConnectionBase {
     }
     // Serialize before changing any state: a head the serializer refuses
     // (a bad field, a 101 without Upgrade) leaves the exchange unanswered.
-    // Properties written out, not spread: spreading a head costs microseconds per response on V8.
-    const bytes = serializeScannedResponseHead(
-      { status: head.status, reason: head.reason, version: "1.1" },
-      scan,
-      framing,
-    );
+    // Our responses are always HTTP/1.1: a head saying so (or saying no
+    // version) is serialized as it is, any other gets a copy (properties
+    // written out, not spread: spreading a head costs microseconds on V8).
+    const line =
+      head.version === undefined || head.version === "1.1"
+        ? head
+        : { status: head.status, reason: head.reason, version: "1.1" as const };
+    const bytes = serializeScannedResponseHead(line, scan, framing);
     if (framing.kind === "tunnel") ex.switching = true;
     else if (ex.switchRequested && this.parserState === "awaiting-switch") {
       // The switch is refused: the bytes that follow are HTTP again.
@@ -332,7 +319,7 @@ export class ServerConnection extends ConnectionBase {
   private closeReasonFor(ex: ServerExchange, scan: FieldScan, framing: BodyFraming) {
     if (framing.kind === "tunnel") return "switched-protocol" as const;
     const fields = persistenceFieldsOf(scan);
-    const own = messageAllowsPersistence({ version: "1.1", fields, framing }, AS_RESPONSE);
+    const own = responsePersistence(fields, framing);
     if (own.reason !== null) return own.reason;
     if (ex.closeReason !== null) return ex.closeReason;
     if (this.maxRequests !== null && this.answered + 1 >= this.maxRequests) {

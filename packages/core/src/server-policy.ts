@@ -18,6 +18,7 @@ import { UsageError } from "./errors.ts";
 import { ServerSession } from "./server-session.ts";
 import type { SessionHooks } from "./server-session-events.ts";
 import type { ServerSessionOptions } from "./server-session-options.ts";
+import { SessionList } from "./session-list.ts";
 import type { SocketId } from "./socket-actions.ts";
 
 /** Options of a {@link ServerPolicy}: the per-connection options plus admission. */
@@ -55,11 +56,11 @@ export class ServerPolicy {
   private readonly options: ServerPolicyOptions;
   private readonly maxPerClient: number;
   /**
-   * Each open session and the client key it counts under: one map entry per
-   * connection (a map entry costs more than a field, and idle connections
-   * are what a server holds most of).
+   * Each open session and the client key it counts under, in a list threaded
+   * through the sessions (no map entry per connection: idle connections are
+   * what a server holds most of).
    */
-  private readonly sessions = new Map<ServerSession, string>();
+  private readonly sessions = new SessionList<ServerSession>();
   private readonly perClient = new Map<string, number>();
   private nextSocket = 1;
   private shuttingDown = false;

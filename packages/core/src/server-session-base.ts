@@ -46,6 +46,17 @@ export abstract class SessionBase {
   /** While compacted: when the idle timer started. */
   private idleSince = 0;
   private flags = 0;
+  /**
+   * The fields of the policy's list of open sessions (session-list.ts): the
+   * neighbours, and the key of the client the session counts under (`null`
+   * while not listed). Not for applications.
+   * @internal
+   */
+  listPrev: SessionBase | null = null;
+  /** @internal See {@link listPrev}. */
+  listNext: SessionBase | null = null;
+  /** @internal See {@link listPrev}. */
+  listKey: string | null = null;
 
   constructor(socket: SocketId, opts: ResolvedServerSessionOptions, now: number) {
     this.socket = socket;
@@ -56,6 +67,7 @@ export abstract class SessionBase {
     this.timers = new SessionTimers(opts);
     // A fresh connection owes nothing: it is idle until its first byte.
     this.timers.run("idle", true, now);
+    this.timers.latest = now;
   }
 
   /** The session is compacted: its parts are dropped until {@link restore}. */
@@ -90,6 +102,7 @@ export abstract class SessionBase {
     this.actions = new ActionQueue(this.socket);
     this.timers = new SessionTimers(o);
     this.timers.run("idle", true, this.idleSince);
+    this.timers.latest = this.idleSince;
   }
 
   /** While compacted: the idle timeout (the only timer then running), or `null` for none. */

@@ -50,12 +50,10 @@ export class ServerSession extends SessionSends {
   private events: SessionEvent[] | null = null;
   /** Body octets in `events` the application has not taken yet. */
   private queuedBytes = 0;
-  private lastNow: number;
 
   constructor(socket: SocketId, now: number, options?: ServerSessionOptions, hooks?: SessionHooks) {
     super(socket, sharedResolvedOptions(options), now);
     this.onClose = hooks?.onClose;
-    this.lastNow = now;
   }
 
   // --- what is known -----------------------------------------------------------
@@ -132,7 +130,7 @@ export class ServerSession extends SessionSends {
     this.events = null;
     if (this.queuedBytes > 0) {
       this.queuedBytes = 0;
-      this.settle(this.lastNow);
+      this.settle(this.timers.latest);
     }
     return out;
   }
@@ -179,10 +177,8 @@ export class ServerSession extends SessionSends {
     if (this.compactedAfter >= 0) {
       // Only the idle timer runs while compacted: nothing else can be due.
       const at = this.idleDeadline();
-      if (at === null || now < at) {
-        if (now > this.lastNow) this.lastNow = now;
-        return;
-      }
+      // (The latest time is not kept meanwhile: every call that restores settles with its own.)
+      if (at === null || now < at) return;
       this.restore();
     }
     if (this.conn.state === "switched") return;
@@ -324,7 +320,8 @@ export class ServerSession extends SessionSends {
 
   /** Brings timers, read flow and the close in line with the connection's state. */
   protected settle(now: number): void {
-    if (now > this.lastNow) this.lastNow = now;
+    const timers = this.timers;
+    if (now > timers.latest) timers.latest = now;
     if (this.finished) return;
     this.advance(now);
     const closeState = this.closer.state;

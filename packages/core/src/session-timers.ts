@@ -34,6 +34,8 @@ export class SessionTimers {
   private head: number | null = null;
   private idle: number | null = null;
   private body: number | null = null;
+  /** The latest time the session was given (for work done when the application takes events). */
+  latest = 0;
   /** Shared by every session of a server (read, never copied: an idle connection stays small). */
   private readonly durations: SessionTimerDurations;
 

@@ -21,8 +21,7 @@ const MAX_CARVED = 4 * 1024;
 
 /** Write-once slabs of bytes; see the module comment. */
 export class BytePool {
-  /** The current slab's buffer (regions are views made from it: cheaper than `subarray()`). */
-  private slab = new ArrayBuffer(0);
+  private slab = new Uint8Array(0);
   private used = 0;
   private readonly slabSize: number;
   private readonly maxCarved: number;
@@ -37,13 +36,13 @@ export class BytePool {
   /** `size` fresh bytes (zeroes: no region was ever written before it is handed out). */
   take(size: number): Uint8Array {
     if (size > this.maxCarved) return new Uint8Array(size);
-    if (this.slab.byteLength - this.used < size) {
-      this.slab = new ArrayBuffer(this.slabSize);
+    if (this.slab.length - this.used < size) {
+      this.slab = new Uint8Array(this.slabSize);
       this.used = 0;
     }
     const start = this.used;
     this.used = start + size;
-    return new Uint8Array(this.slab, start, size);
+    return this.slab.subarray(start, this.used);
   }
 
   /** A copy of `bytes` that no one else holds. */

@@ -55,12 +55,6 @@ class DenoSocket implements RawSocket {
   private readonly queue = new WriteQueue(MERGE_UP_TO);
   /** The writer is running (scheduled, writing, or half-closing). */
   private writing = false;
-  /** Inside `data`: the writer starts once it returns, not a microtask later. */
-  private delivering = false;
-  /** The writer was asked for during `data`. */
-  private flushAfterData = false;
-  /** {@link DenoSocket.flush} as a callback, made once. */
-  private readonly flushTask = (): void => void this.flush();
   /** `write()` said false: call `drain` once the queue is empty. */
   private needDrain = false;
   /** shutdownWrite() was called; `writeShut` once the FIN is sent. */
@@ -198,18 +192,7 @@ class DenoSocket implements RawSocket {
         this.endedBothWays();
         return;
       }
-      this.delivering = true;
-      try {
-        this.handlers.data(buffers.filled(count));
-      } finally {
-        this.delivering = false;
-        if (this.flushAfterData) {
-          // Everything `data` wrote (all the answers to a pipelined batch)
-          // leaves in one write(), before the next read is asked for.
-          this.flushAfterData = false;
-          void this.flush();
-        }
-      }
+      this.handlers.data(buffers.filled(count));
     }
     this.reading = false;
     this.settle();
@@ -235,11 +218,9 @@ class DenoSocket implements RawSocket {
   private kickWriter(): void {
     if (this.writing || this.released) return;
     this.writing = true;
-    // Started once `data` returns, or else a microtask later, so that
-    // everything written in this turn (several pipelined responses, say)
-    // leaves in one write().
-    if (this.delivering) this.flushAfterData = true;
-    else queueMicrotask(this.flushTask);
+    // Started a microtask later, so that everything written in this turn
+    // (several pipelined responses, say) leaves in one write().
+    queueMicrotask(() => void this.flush());
   }
 
   private async flush(): Promise<void> {

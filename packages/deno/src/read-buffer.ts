@@ -31,22 +31,13 @@ const BULK_HAND_OVER = 16 * 1024;
  * share one slab (the writers' small batches would leave gaps in it).
  */
 export class ReadBuffer {
-  /** Where the next read goes: `buffer[at, end)`, as a view. */
   private space: Uint8Array;
-  /** The space's buffer and bounds, kept so that views are made from them (see {@link view}). */
-  private buffer: ArrayBufferLike;
-  private at: number;
-  private end: number;
   private bulk = false;
   private readonly pool: BytePool;
 
   constructor(pool: BytePool = readPool) {
     this.pool = pool;
-    const region = pool.take(REGION_SIZE);
-    this.buffer = region.buffer;
-    this.at = region.byteOffset;
-    this.end = this.at + region.length;
-    this.space = region;
+    this.space = pool.take(REGION_SIZE);
   }
 
   /** Where the next `read()` goes. Never empty. */
@@ -64,38 +55,22 @@ export class ReadBuffer {
    * them, to keep as long as wanted, and prepares the next target.
    */
   filled(count: number): Uint8Array {
+    const space = this.space;
     if (this.bulk && count < BULK_HAND_OVER) {
       // The burst is over: copy the tail out and go back to small regions.
-      const tail = this.pool.copy(this.space.subarray(0, count));
       this.bulk = false;
-      this.use(this.pool.take(REGION_SIZE));
-      return tail;
+      this.space = this.pool.take(REGION_SIZE);
+      return this.pool.copy(space.subarray(0, count));
     }
-    const at = this.at;
-    const bytes = new Uint8Array(this.buffer, at, count);
-    if (!this.bulk && at + count === this.end) {
+    const bytes = space.subarray(0, count);
+    if (!this.bulk && count === space.length) {
       this.bulk = true; // more is likely waiting
-      this.use(new Uint8Array(BULK_SIZE));
+      this.space = new Uint8Array(BULK_SIZE);
       return bytes;
     }
-    const rest = this.end - at - count;
-    if (rest >= (this.bulk ? BULK_HAND_OVER : MIN_SPACE)) {
-      this.at = at + count;
-      this.space = new Uint8Array(this.buffer, this.at, rest);
-    } else this.use(this.bulk ? new Uint8Array(BULK_SIZE) : this.pool.take(REGION_SIZE));
+    const rest = space.subarray(count);
+    if (rest.length >= (this.bulk ? BULK_HAND_OVER : MIN_SPACE)) this.space = rest;
+    else this.space = this.bulk ? new Uint8Array(BULK_SIZE) : this.pool.take(REGION_SIZE);
     return bytes;
-  }
-
-  /**
-   * Reads go into `space` next. Views are made with `new Uint8Array(buffer,
-   * offset, length)` from the fields, not with `subarray()`, which looks up
-   * the species constructor and the view's buffer each time (about twice
-   * the cost on Deno 2.9, where it is paid twice per read).
-   */
-  private use(space: Uint8Array): void {
-    this.space = space;
-    this.buffer = space.buffer;
-    this.at = space.byteOffset;
-    this.end = this.at + space.length;
   }
 }

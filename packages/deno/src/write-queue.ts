@@ -1,13 +1,6 @@
 import { type BytePool, sharedPool } from "./byte-pool.ts";
 
 /**
- * Buffers up to this size are merged byte by byte: `TypedArray.set()` has a
- * fixed cost (about 60 ns on Deno 2.9) that a loop beats for a response's
- * small head and body.
- */
-const SMALL_COPY = 64;
-
-/**
  * The bytes a connection still has to write, in order. Deno has no writev:
  * each `Deno.Conn.write()` is one operation and one system call, so the
  * writer takes queued buffers merged into one batch up to a size, and only
@@ -67,14 +60,12 @@ export class WriteQueue {
       let at = 0;
       for (let i = this.head; i < end; i++) {
         const chunk = chunks[i] as Uint8Array;
-        const n = chunk.length;
-        if (n > SMALL_COPY) batch.set(chunk, at);
-        else for (let j = 0; j < n; j++) batch[at + j] = chunk[j] as number;
-        at += n;
+        batch.set(chunk, at);
+        at += chunk.length;
       }
     }
     if (end === chunks.length) {
-      chunks.length = 0; // the array is kept: one less allocation per batch
+      this.chunks = [];
       this.head = 0;
     } else this.head = end;
     return batch;

@@ -39,6 +39,7 @@ function unexpected(ev: ParseEvent): Error {
   return new Error(`tether: unexpected ${ev.type} event`);
 }
 
+/** The contender for a given `MessageParser` class (exported for A/B runs of two parser builds). */
 export function contender(MessageParser: TetherParserClass): Contender {
   return {
     name: "tether",
