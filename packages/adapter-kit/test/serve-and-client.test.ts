@@ -214,16 +214,23 @@ describe("serve() and createClient() over an in-memory socket layer", () => {
 
   it("graceful close: server.close() waits for an in-flight response", async () => {
     let release: () => void = () => {};
+    let entered: () => void = () => {};
+    const inHandler = new Promise<void>((r) => {
+      entered = r;
+    });
     const { server, client, base } = await setup({
       handler: async (ex) => {
         await new Promise<void>((r) => {
           release = r;
+          entered();
         });
         ex.respond(200, [], "late");
       },
     });
     const pending = client.request({ url: `${base}/` });
-    await new Promise((r) => setTimeout(r, 10));
+    // Close only once the request is in the handler (no sleep: a busy
+    // machine may take longer than any fixed wait to get it there).
+    await inHandler;
     const closing = server.close();
     release();
     const res = await pending;
