@@ -1,6 +1,8 @@
 /**
  * Memory per idle keep-alive connection: a fresh server process per round
- * (`--expose-gc`), a warm-up set of connections left open, then heapUsed
+ * (`--expose-gc`), a warm-up (connections served once and closed, so that
+ * each server's code is compiled before the baseline and JIT code is not
+ * counted per connection; then a set of connections left open), then heapUsed
  * and RSS after GC before and after `count` more connections, each idle
  * after one request. The delta over `count` is the cost per connection.
  * Each reading is taken once the connections have sat idle {@link IDLE_MS}
@@ -42,6 +44,8 @@ export interface MemoryBenchOptions {
   readonly connections: number;
   /** Connections opened (and kept) before the baseline reading. */
   readonly warmConnections: number;
+  /** Connections opened, served once and closed before those (the warm-up). */
+  readonly churnConnections: number;
   readonly log: (text: string) => void;
 }
 
@@ -81,6 +85,12 @@ async function measureOnce(
   });
   try {
     const port = Number(ready.port);
+    // The same warm-up for every server: connections served and closed
+    // (compiling each server's accept, request and close paths), then the
+    // kept warm connections. One-time costs (JIT code, feedback) then stay
+    // out of the per-connection figure, which is what each further idle
+    // connection costs.
+    await loader.call({ type: "churn", port, count: options.churnConnections });
     await loader.call({ type: "open", port, count: options.warmConnections });
     await sleep(IDLE_MS);
     const before = await child.call<MemoryReply>({ type: "memory" });

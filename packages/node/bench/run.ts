@@ -59,12 +59,12 @@ const CLIENT_GOALS = [
 const FULL = {
   server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
   client: { rounds: 6, requests: 20_000, warmRequests: 2_000 },
-  memory: { rounds: 3, connections: 5_000, warmConnections: 100 },
+  memory: { rounds: 3, connections: 5_000, warmConnections: 100, churnConnections: 2_000 },
 };
 const QUICK = {
   server: { rounds: 2, seconds: 1, warmSeconds: 1, warmEachMode: false },
   client: { rounds: 2, requests: 1_000, warmRequests: 300 },
-  memory: { rounds: 1, connections: 1_000, warmConnections: 50 },
+  memory: { rounds: 1, connections: 1_000, warmConnections: 50, churnConnections: 500 },
 };
 
 /** Node flags for a child: `--cpu-prof` into `profileDir` when it is profiled. */
