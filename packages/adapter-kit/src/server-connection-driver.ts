@@ -5,12 +5,11 @@
  * requests to the application in order. Every HTTP
  * decision is the session's; this file only moves bytes, time and events.
  */
-import type { ServerSession, SessionEvent, SocketAction } from "@tether/core";
+import type { Listed, ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
 import { DriverFlags, type DriverRare } from "./driver-flags.ts";
-import type { Listed } from "./driver-list.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";

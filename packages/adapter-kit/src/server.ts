@@ -3,7 +3,7 @@
  * per-connection policy, graceful shutdown) over a runtime's
  * {@link SocketLayer}, with a Web-standard or a low-level handler.
  */
-import { type RequestHead, ServerPolicy, type ServerSession } from "@tether/core";
+import { IntrusiveList, type RequestHead, ServerPolicy, type ServerSession } from "@tether/core";
 import type {
   ConnectionEvent,
   FetchHandler,
@@ -17,7 +17,6 @@ import type {
 } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import { DeadlineQueue } from "./deadline-queue.ts";
-import { DriverList } from "./driver-list.ts";
 import { Listeners } from "./listeners.ts";
 import { encodeText } from "./response-writer.ts";
 import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
@@ -43,7 +42,7 @@ class Server implements TetherServer, DriverHost {
   private readonly layer: SocketLayer;
   private readonly options: ServeOptions;
   private readonly policy: ServerPolicy;
-  private readonly drivers = new DriverList<ServerConnectionDriver>();
+  private readonly drivers = new IntrusiveList<ServerConnectionDriver>();
   private readonly handle: (ex: ServerExchange) => void;
   private listener: { hostname: string; port: number; close(): Promise<void> } | null = null;
   private drainedWaiters: (() => void)[] = [];

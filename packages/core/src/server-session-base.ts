@@ -47,15 +47,15 @@ export abstract class SessionBase {
   private idleSince = 0;
   private flags = 0;
   /**
-   * The fields of the policy's list of open sessions (session-list.ts): the
-   * neighbours, and the key of the client the session counts under (`null`
-   * while not listed). Not for applications.
+   * The fields of the policy's list of open sessions (session-list.ts,
+   * intrusive-list.ts): the neighbours, and the key of the client the
+   * session counts under (`null` while not listed). Not for applications.
    * @internal
    */
-  listPrev: SessionBase | null = null;
-  /** @internal See {@link listPrev}. */
-  listNext: SessionBase | null = null;
-  /** @internal See {@link listPrev}. */
+  prevListed: SessionBase | null = null;
+  /** @internal See {@link prevListed}. */
+  nextListed: SessionBase | null = null;
+  /** @internal See {@link prevListed}. */
   listKey: string | null = null;
 
   constructor(socket: SocketId, opts: ResolvedServerSessionOptions, now: number) {

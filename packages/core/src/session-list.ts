@@ -1,38 +1,28 @@
 /**
  * The open sessions of a {@link ServerPolicy}, each with the key of the
  * client it counts under, as a list threaded through the sessions
- * themselves (three fields each) rather than a `Map`: a map's hash table
+ * themselves (intrusive-list.ts, plus the key: three fields each) rather than a `Map`: a map's hash table
  * costs about 45 bytes per entry on V8, and a server's sessions are mostly
  * idle connections whose every byte counts (issue #4). It offers what the
  * policy uses of a `Map`: `set`, `get`, `delete`, `size`, and `keys()` in
  * insertion order.
  */
+import { IntrusiveList } from "./intrusive-list.ts";
 import type { SessionBase } from "./server-session-base.ts";
 
 /** Sessions listed with their client key. See the module comment. */
 export class SessionList<S extends SessionBase> {
-  private first: S | null = null;
-  private last: S | null = null;
-  private count = 0;
+  private readonly list = new IntrusiveList<SessionBase>();
 
   /** Sessions listed. */
   get size(): number {
-    return this.count;
+    return this.list.size;
   }
 
   /** Lists `session` at the end with its client `key` (a session is listed once, in one list). */
   set(session: S, key: string): this {
-    if (session.listKey !== null) {
-      session.listKey = key;
-      return this;
-    }
+    if (session.listKey === null) this.list.add(session);
     session.listKey = key;
-    session.listPrev = this.last;
-    session.listNext = null;
-    if (this.last === null) this.first = session;
-    else this.last.listNext = session;
-    this.last = session;
-    this.count++;
     return this;
   }
 
@@ -44,25 +34,13 @@ export class SessionList<S extends SessionBase> {
   /** Takes `session` out; false when it was not listed. */
   delete(session: S): boolean {
     if (session.listKey === null) return false;
-    const prev = session.listPrev as S | null;
-    const next = session.listNext as S | null;
-    if (prev === null) this.first = next;
-    else prev.listNext = next;
-    if (next === null) this.last = prev;
-    else next.listPrev = prev;
-    session.listPrev = session.listNext = null;
+    this.list.delete(session);
     session.listKey = null;
-    this.count--;
     return true;
   }
 
   /** The sessions in insertion order (one taken out meanwhile is skipped from then on). */
-  *keys(): IterableIterator<S> {
-    let s = this.first;
-    while (s !== null) {
-      const next = s.listNext as S | null;
-      yield s;
-      s = next;
-    }
+  keys(): IterableIterator<S> {
+    return this.list[Symbol.iterator]() as IterableIterator<S>;
   }
 }

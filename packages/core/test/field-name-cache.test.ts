@@ -41,6 +41,18 @@ function head(target: string, fields: readonly (readonly [string, string])[]): s
   return `${out}\r\n`;
 }
 
+/** A parser that has read a head of `fields` (its names now kept). */
+function parserAfter(fields: readonly (readonly [string, string])[]): MessageParser {
+  const parser = new MessageParser({ kind: "request" });
+  events(parser, head("/", fields));
+  return parser;
+}
+
+/** The field lines `parser` gives for a head of `fields`. */
+function rawNext(parser: MessageParser, fields: readonly (readonly [string, string])[]): string[] {
+  return rawOf(events(parser, head("/", fields))[0]);
+}
+
 function rawOf(ev: ParseEvent | undefined): string[] {
   if (ev?.type !== "request") throw new Error(`expected a request event, got ${ev?.type}`);
   return ev.head.fields.raw;
@@ -61,57 +73,34 @@ describe("field names reused from the last head (field-name-cache.ts)", () => {
   });
 
   it("RFC 9110 §5.1: a name repeated in another case is given as received, not as before", () => {
-    const parser = new MessageParser({ kind: "request" });
-    events(
-      parser,
-      head("/", [
-        ["Host", "a"],
-        ["Accept", "x"],
-      ]),
-    );
+    const parser = parserAfter([
+      ["Host", "a"],
+      ["Accept", "x"],
+    ]);
     expect(
-      rawOf(
-        events(
-          parser,
-          head("/", [
-            ["HOST", "a"],
-            ["accept", "x"],
-          ]),
-        )[0],
-      ),
+      rawNext(parser, [
+        ["HOST", "a"],
+        ["accept", "x"],
+      ]),
     ).toEqual(["HOST", "a", "accept", "x"]);
   });
 
   it("RFC 9110 §5.1: a longer or a shorter name at the same place is read in full", () => {
-    const parser = new MessageParser({ kind: "request" });
-    events(
-      parser,
-      head("/", [
-        ["Host", "a"],
-        ["Accept", "x"],
-      ]),
-    );
+    const parser = parserAfter([
+      ["Host", "a"],
+      ["Accept", "x"],
+    ]);
     expect(
-      rawOf(
-        events(
-          parser,
-          head("/", [
-            ["Host", "a"],
-            ["Accept-Encoding", "y"],
-          ]),
-        )[0],
-      ),
+      rawNext(parser, [
+        ["Host", "a"],
+        ["Accept-Encoding", "y"],
+      ]),
     ).toEqual(["Host", "a", "Accept-Encoding", "y"]);
     expect(
-      rawOf(
-        events(
-          parser,
-          head("/", [
-            ["Host", "a"],
-            ["Accept", "z"],
-          ]),
-        )[0],
-      ),
+      rawNext(parser, [
+        ["Host", "a"],
+        ["Accept", "z"],
+      ]),
     ).toEqual(["Host", "a", "Accept", "z"]);
   });
 
@@ -128,36 +117,26 @@ describe("field names reused from the last head (field-name-cache.ts)", () => {
   });
 
   it("RFC 9112 §3.2: a repeated Host name is still checked (value and count)", () => {
-    const parser = new MessageParser({ kind: "request" });
-    events(parser, head("/", [["Host", "a"]]));
-    const evs = events(parser, head("/", [["Host", "a b"]]));
+    const evs = events(parserAfter([["Host", "a"]]), head("/", [["Host", "a b"]]));
     expect(evs[0]?.type).toBe("error");
     if (evs[0]?.type === "error") expect(evs[0].error.code).toBe("INVALID_HOST");
   });
 
   it("RFC 9112 §5.1: whitespace before the colon after a repeated name is still rejected", () => {
-    const parser = new MessageParser({ kind: "request" });
-    events(
-      parser,
-      head("/", [
-        ["Host", "a"],
-        ["Accept", "x"],
-      ]),
-    );
+    const parser = parserAfter([
+      ["Host", "a"],
+      ["Accept", "x"],
+    ]);
     const evs = events(parser, "GET / HTTP/1.1\r\nHost: a\r\nAccept : x\r\n\r\n");
     expect(evs).toEqual(fresh("GET / HTTP/1.1\r\nHost: a\r\nAccept : x\r\n\r\n"));
     expect(evs[0]?.type === "error" && evs[0].error.code).toBe("WHITESPACE_BEFORE_COLON");
   });
 
   it("RFC 9110 §5.1: a name that differs from the kept one in its last octet is scanned", () => {
-    const parser = new MessageParser({ kind: "request" });
-    events(
-      parser,
-      head("/", [
-        ["Host", "a"],
-        ["X-Abcd", "1"],
-      ]),
-    );
+    const parser = parserAfter([
+      ["Host", "a"],
+      ["X-Abcd", "1"],
+    ]);
     const bad = "GET / HTTP/1.1\r\nHost: a\r\nX-Abc\u0001: 1\r\n\r\n";
     const evs = events(parser, bad);
     expect(evs).toEqual(fresh(bad));

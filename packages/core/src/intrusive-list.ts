@@ -1,20 +1,20 @@
 /**
- * The open connections of a server, as a list threaded through the
- * connection drivers themselves (two fields each) rather than a `Set`: a
- * set's hash table costs about 35 bytes per member on V8, and a server's
- * members are mostly idle connections whose every byte counts (issue #4).
- * It offers what the server uses of a `Set`: `add`, `delete`, `size` and
- * iteration in insertion order.
+ * A list threaded through its members themselves (two fields each) rather
+ * than a `Set`: a set's hash table costs about 35 bytes per member on V8,
+ * and a server's open connections and sessions, kept in such lists, are
+ * mostly idle connections whose every byte counts (issue #4). It offers
+ * what those users need of a `Set`: `add`, `delete`, `has`, `size` and
+ * iteration in insertion order. A member is in one list at most.
  */
 
-/** A member: its links are the list's fields (null while not listed). */
+/** A member: its links are the list's fields (null while not listed; not for applications). */
 export interface Listed<T> {
   prevListed: T | null;
   nextListed: T | null;
 }
 
 /** An intrusive, doubly linked list. See the module comment. */
-export class DriverList<T extends Listed<T>> implements Iterable<T> {
+export class IntrusiveList<T extends Listed<T>> implements Iterable<T> {
   private first: T | null = null;
   private last: T | null = null;
   private count = 0;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DriverList, type Listed } from "../src/driver-list.ts";
+import { IntrusiveList, type Listed } from "../src/intrusive-list.ts";
 
 class Member implements Listed<Member> {
   prevListed: Member | null = null;
@@ -8,7 +8,7 @@ class Member implements Listed<Member> {
   constructor(readonly name: number) {}
 }
 
-describe("DriverList (a server's open connections)", () => {
+describe("IntrusiveList (a server's open connections and sessions)", () => {
   it("behaves as a Set: add, delete, size, has and insertion order, deletion while iterating", () => {
     fc.assert(
       fc.property(
@@ -17,7 +17,7 @@ describe("DriverList (a server's open connections)", () => {
         }),
         (ops) => {
           const members = Array.from({ length: 10 }, (_, i) => new Member(i));
-          const list = new DriverList<Member>();
+          const list = new IntrusiveList<Member>();
           const model = new Set<Member>();
           for (const o of ops) {
             const m = members[o.who] as Member;
