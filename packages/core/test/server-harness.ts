@@ -204,3 +204,21 @@ export function answer(
 
 /** The types of the events so far. */
 export const types = (sim: SimSocket): string[] => sim.events.map((e) => e.type);
+
+/** One event as a test compares it: type, id, target, body text, error code, close reason. */
+export function eventLine(e: SessionEvent): string {
+  switch (e.type) {
+    case "request":
+      return `request ${e.id} ${e.head.method} ${e.head.target}`;
+    case "data":
+      return `data ${e.id} ${dec.decode(e.data)}`;
+    case "end":
+      return `end ${e.id}`;
+    case "error":
+      return `error ${e.id} ${e.error.code}`;
+    case "close":
+      return `close ${e.reason}`;
+    default:
+      return e.type;
+  }
+}

@@ -12,7 +12,7 @@ import type { ServerEvent } from "../src/connection-events.ts";
 import { ParserPool } from "../src/parser-pool.ts";
 import { ServerConnection } from "../src/server-connection.ts";
 import { ServerPolicy } from "../src/server-policy.ts";
-import { bytes, GET } from "./server-harness.ts";
+import { bytes, eventLine, GET } from "./server-harness.ts";
 
 const dec = new TextDecoder("latin1");
 
@@ -24,20 +24,7 @@ function drain(conn: ServerConnection): ServerEvent[] {
 
 /** What a test compares: event types, ids, targets, body text, error codes. */
 function summary(events: readonly ServerEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.type) {
-      case "request":
-        return `request ${e.id} ${e.head.method} ${e.head.target}`;
-      case "data":
-        return `data ${e.id} ${dec.decode(e.data)}`;
-      case "end":
-        return `end ${e.id}`;
-      case "error":
-        return `error ${e.id} ${e.error.code}`;
-      default:
-        return e.type;
-    }
-  });
+  return events.map(eventLine);
 }
 
 function pooled(pool: ParserPool): ServerConnection {

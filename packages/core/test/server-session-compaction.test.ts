@@ -12,7 +12,15 @@ import { ServerPolicy } from "../src/server-policy.ts";
 import { ServerSession } from "../src/server-session.ts";
 import type { ServerSessionOptions } from "../src/server-session-options.ts";
 import type { SocketAction } from "../src/socket-actions.ts";
-import { advance, answer, GET, SimSocket, types, VirtualClock } from "./server-harness.ts";
+import {
+  advance,
+  answer,
+  eventLine,
+  GET,
+  SimSocket,
+  types,
+  VirtualClock,
+} from "./server-harness.ts";
 
 const dec = new TextDecoder("latin1");
 
@@ -52,22 +60,7 @@ function actions(log: readonly SocketAction[]): string[] {
 }
 
 function events(sim: SimSocket): string[] {
-  return sim.events.map((e) => {
-    switch (e.type) {
-      case "request":
-        return `request ${e.id} ${e.head.method} ${e.head.target}`;
-      case "data":
-        return `data ${e.id} ${dec.decode(e.data)}`;
-      case "end":
-        return `end ${e.id}`;
-      case "error":
-        return `error ${e.id} ${e.error.code}`;
-      case "close":
-        return `close ${e.reason}`;
-      default:
-        return e.type;
-    }
-  });
+  return sim.events.map(eventLine);
 }
 
 describe("ServerSession: idle compaction", () => {
