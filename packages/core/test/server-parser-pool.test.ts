@@ -14,8 +14,6 @@ import { ServerConnection } from "../src/server-connection.ts";
 import { ServerPolicy } from "../src/server-policy.ts";
 import { bytes, eventLine, GET } from "./server-harness.ts";
 
-const dec = new TextDecoder("latin1");
-
 function drain(conn: ServerConnection): ServerEvent[] {
   const out: ServerEvent[] = [];
   for (let ev = conn.nextEvent(); ev !== null; ev = conn.nextEvent()) out.push(ev);
