@@ -99,6 +99,13 @@ export interface ServerPolicyOptions {
   readonly maxConnectionsPerClient?: number;
   /** Pipelined requests read ahead of the response being written. */
   readonly maxPipelinedRequests?: number;
+  /**
+   * Idle time after which a keep-alive connection lets go of its
+   * per-request state, keeping a small record that is rebuilt exactly when
+   * its next byte comes (core's `ServerSession` idle compaction, ms).
+   * Default 1000; `Infinity`: never.
+   */
+  readonly compactIdleAfterMs?: number;
 }
 
 /** Options of `serve()`. */

@@ -75,6 +75,9 @@ class Server implements TetherServer, DriverHost {
       ...(options.maxPipelinedRequests !== undefined
         ? { maxPipelinedRequests: options.maxPipelinedRequests }
         : {}),
+      ...(options.compactIdleAfterMs !== undefined
+        ? { compactIdleAfterMs: options.compactIdleAfterMs }
+        : {}),
       limits: { maxBodyBytes: DEFAULT_MAX_BODY, ...options.limits },
       ...(layer.decodeLatin1 !== undefined ? { decodeLatin1: layer.decodeLatin1 } : {}),
     });

@@ -64,6 +64,30 @@ describe("serve() and createClient() over an in-memory socket layer", () => {
     await server.close();
   });
 
+  it("compactIdleAfterMs reaches core: a connection idle past it serves its next request on the same socket", async () => {
+    const { layer, server, client, base } = await setup({
+      handler: (ex) => ex.respond(200, [["x-n", String(ex.info.requestNumber)]], "ok"),
+      compactIdleAfterMs: 0,
+    });
+    const a = await client.request({ url: `${base}/` });
+    await new Promise((r) => setTimeout(r, 30));
+    const b = await client.request({ url: `${base}/` });
+    expect(text(b.body)).toBe("ok");
+    expect(b.connection).toBe(a.connection);
+    // The request count survives compaction (max-requests and Keep-Alive: max rely on it).
+    expect(b.fields.get("x-n")).toBe("2");
+    expect(layer.connections).toBe(1);
+    await client.close();
+    await server.close();
+  });
+
+  it("an invalid compactIdleAfterMs is refused by core's option check", async () => {
+    const serve = createServe(memoryLayer());
+    await expect(
+      (async () => serve({ handler: (ex) => ex.respond(200, [], "ok"), compactIdleAfterMs: -1 }))(),
+    ).rejects.toThrow(/compactIdleAfterMs/);
+  });
+
   it("a handler that throws gets a 500 and the server keeps serving", async () => {
     const errors: unknown[] = [];
     const { server, client, base } = await setup({

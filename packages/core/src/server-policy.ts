@@ -17,7 +17,7 @@
 import { UsageError } from "./errors.ts";
 import { ServerSession } from "./server-session.ts";
 import type { SessionHooks } from "./server-session-events.ts";
-import type { ServerSessionOptions } from "./server-session-options.ts";
+import { type ServerSessionOptions, sharedResolvedOptions } from "./server-session-options.ts";
 import { SessionList } from "./session-list.ts";
 import type { SocketId } from "./socket-actions.ts";
 
@@ -76,6 +76,10 @@ export class ServerPolicy {
         `maxConnectionsPerClient must be at least 1, got ${max}`,
       );
     }
+    // Every session option is checked here, once (and the result shared by
+    // the sessions), so a bad option fails `new ServerPolicy()` rather than
+    // the first connection.
+    sharedResolvedOptions(options);
     this.options = options;
     this.maxPerClient = max;
   }

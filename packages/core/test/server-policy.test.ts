@@ -16,6 +16,20 @@ function connect(
   return new SimSocket(r.session, clock, armTimer);
 }
 
+describe("ServerPolicy: options", () => {
+  it("checks every session option when made, not at the first connection", () => {
+    for (const bad of [
+      { keepAliveTimeoutMs: -1 },
+      { compactIdleAfterMs: -5 },
+      { maxConnectionsPerClient: 0 },
+      { headersTimeoutMs: Number.NaN },
+    ]) {
+      expect(() => new ServerPolicy(bad)).toThrow(UsageError);
+    }
+    expect(() => new ServerPolicy({ compactIdleAfterMs: Number.POSITIVE_INFINITY })).not.toThrow();
+  });
+});
+
 describe("ServerPolicy: connections per client address", () => {
   it("per-address cap: connections beyond maxConnectionsPerClient are refused; other clients are not affected", () => {
     const clock = new VirtualClock();
