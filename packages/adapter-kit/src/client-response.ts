@@ -22,6 +22,7 @@
  * body and reject with the request's typed `RequestError` when the body is
  * cut; `body` streams what has arrived and what follows, with back-pressure.
  */
+import { headersOf } from "./lazy-request.ts";
 
 /** Where a response's body comes from: the exchange that receives it. */
 export interface ResponseSource {
@@ -48,13 +49,6 @@ export interface ResponseParts {
 }
 
 const utf8 = new TextDecoder();
-
-/** A `Headers` holding field lines (a flat `[name, value, …]` list). */
-export function responseHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return headers;
-}
 
 /**
  * The octets of `bytes` as an ArrayBuffer of their own: the buffer itself
@@ -174,7 +168,7 @@ export class LazyResponse {
   get headers(): Headers {
     let headers = this.#headers;
     if (headers === null) {
-      headers = responseHeaders(this.#fields);
+      headers = headersOf(this.#fields);
       this.#headers = headers;
     }
     return headers;

@@ -28,10 +28,7 @@ export class RepeatedHeaders {
    * response's own `Headers`, then call {@link RepeatedHeaders.seen}).
    */
   match(raw: readonly string[]): Headers | null {
-    const last = this.last;
-    if (raw.length !== last.length || raw.length === 0) return null;
-    for (let i = raw.length - 1; i >= 0; i--) if (raw[i] !== last[i]) return null;
-    return this.template;
+    return this.template !== null && this.equalsLast(raw) ? this.template : null;
   }
 
   /**

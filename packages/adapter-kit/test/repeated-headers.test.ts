@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { headersOf } from "../src/lazy-request.ts";
 import { RepeatedHeaders } from "../src/repeated-headers.ts";
-
-function headersOf(raw: readonly string[]): Headers {
-  const h = new Headers();
-  for (let i = 0; i < raw.length; i += 2) h.append(raw[i] as string, raw[i + 1] as string);
-  return h;
-}
 
 const A = [
   "Server",
