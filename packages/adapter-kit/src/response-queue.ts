@@ -4,7 +4,6 @@
  * in (see server-exchange.ts).
  */
 import type { BodyFraming, RequestHead } from "@tether/core";
-import type { RequestInfo } from "./api.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
 import { ServerExchange } from "./server-exchange.ts";
 
@@ -32,10 +31,9 @@ export class ResponseQueue {
     id: number,
     head: RequestHead,
     framing: BodyFraming,
-    info: RequestInfo,
     expectContinue: boolean,
   ): ServerExchange {
-    const ex = new ServerExchange(this.driver, this, id, head, framing, info, expectContinue);
+    const ex = new ServerExchange(this.driver, this, id, head, framing, expectContinue);
     if (this.first === null) this.first = ex;
     else if (this.later === NONE_LATER) this.later = [ex];
     else this.later.push(ex);

@@ -71,7 +71,7 @@ export class ServerConnectionDriver
     return this.session?.socket ?? 0;
   }
 
-  /** Facts for {@link RequestInfo}. */
+  /** Facts for {@link RequestInfo} (made when an exchange's `info` is first read). */
   info(requestNumber: number): RequestInfo {
     return {
       remoteAddress: this.remoteAddress,
@@ -364,13 +364,7 @@ export class ServerConnectionDriver
       switch (ev.type) {
         case "request": {
           this.responses ??= new ResponseQueue(this);
-          const ex = this.responses.add(
-            ev.id,
-            ev.head,
-            ev.framing,
-            this.info(ev.id),
-            ev.expectContinue,
-          );
+          const ex = this.responses.add(ev.id, ev.head, ev.framing, ev.expectContinue);
           if (ev.framing.kind === "none") ex.endBody(null);
           else this.reading = ex;
           this.host.dispatch(ex);

@@ -10,7 +10,7 @@ import { type FieldInit, StreamWriter, writeComplete } from "./response-writer.t
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
 import type { SocketHandlers } from "./socket-layer.ts";
 import { concatBytes, toBytes, toWebRequest } from "./web.ts";
-import { answerWeb } from "./web-answer.ts";
+import { prepareWeb } from "./web-answer.ts";
 
 // The queue that orders a connection's answers lives in response-queue.ts;
 // exported from here too, for the connection driver.
@@ -27,7 +27,8 @@ export class ServerExchange {
   readonly id: number;
   readonly head: RequestHead;
   readonly framing: BodyFraming;
-  readonly info: RequestInfo;
+  /** Made on first use of {@link info}: a low-level handler rarely reads it. */
+  private infoMade: RequestInfo | null = null;
   /** The client waits for `100 Continue` before sending the body (RFC 9110 §10.1.1). */
   private awaitingContinue: boolean;
   /**
@@ -67,7 +68,6 @@ export class ServerExchange {
     id: number,
     head: RequestHead,
     framing: BodyFraming,
-    info: RequestInfo,
     expectContinue: boolean,
   ) {
     this.awaitingContinue = expectContinue;
@@ -76,7 +76,20 @@ export class ServerExchange {
     this.id = id;
     this.head = head;
     this.framing = framing;
-    this.info = info;
+  }
+
+  /**
+   * Facts about the connection (see {@link RequestInfo}), made when first
+   * read and the same object afterwards. What it holds is fixed when the
+   * connection opens, so making it late changes nothing a handler sees.
+   */
+  get info(): RequestInfo {
+    let info = this.infoMade;
+    if (info === null) {
+      info = this.driver.info(this.id);
+      this.infoMade = info;
+    }
+    return info;
   }
 
   /**
@@ -235,7 +248,8 @@ export class ServerExchange {
    * else by reading its body stream (see web-answer.ts).
    */
   respondWeb(response: Response): void {
-    this.setAnswer((session) => answerWeb(this, session, response));
+    // Only a first answer is taken (setAnswer): a later one is not even read.
+    if (this.answer === null && !this.settled) this.setAnswer(prepareWeb(this, response));
   }
 
   /**

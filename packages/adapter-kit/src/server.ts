@@ -3,7 +3,13 @@
  * per-connection policy, graceful shutdown) over a runtime's
  * {@link SocketLayer}, with a Web-standard or a low-level handler.
  */
-import { IntrusiveList, type RequestHead, ServerPolicy, type ServerSession } from "@tether/core";
+import {
+  IntrusiveList,
+  installLatin1Writer,
+  type RequestHead,
+  ServerPolicy,
+  type ServerSession,
+} from "@tether/core";
 import type {
   ConnectionEvent,
   FetchHandler,
@@ -28,6 +34,8 @@ const DEFAULT_MAX_BODY = 64 * 1024 * 1024;
 
 /** Builds the `serve()` of a runtime from its socket layer. */
 export function createServe(layer: SocketLayer): Serve {
+  // Outgoing heads are written by the runtime's native encoder when it has one.
+  if (layer.encodeLatin1 !== undefined) installLatin1Writer(layer.encodeLatin1);
   return async (options: ServeOptions): Promise<TetherServer> => {
     const server = new Server(layer, options);
     await server.listen();

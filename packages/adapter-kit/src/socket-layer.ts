@@ -169,6 +169,15 @@ export interface SocketLayer {
    */
   readonly decodeLatin1?: (bytes: Uint8Array, start: number, end: number) => string;
   /**
+   * The runtime's native encoder of a string to octets, one per code unit
+   * (the inverse of {@link decodeLatin1}): writes `text` into `into` from
+   * index 0, `into.length === text.length`, every code unit ≤ 0xFF.
+   * Installed in core for every outgoing head (core's
+   * `installLatin1Writer`). Optional: core's portable path is used without
+   * it. Node has `Buffer.prototype.latin1Write`.
+   */
+  readonly encodeLatin1?: (text: string, into: Uint8Array) => void;
+  /**
    * Listens; `accept` is called for each new connection and returns the
    * handlers for it (their `open` is called right away).
    */

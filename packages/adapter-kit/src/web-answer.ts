@@ -14,6 +14,7 @@
 import type { ServerSession } from "@tether/core";
 import {
   FAST_RESPONSES_AVAILABLE,
+  memoryContent,
   statusHasNoBody,
   type WebHead,
   webHead,
@@ -49,49 +50,120 @@ export function answerWeb(
   const peek = webAnswerWays.peek;
   if (writeWebNow(ex, session, response, peek)) return undefined;
   if (peek) return writeWeb(ex, session, response);
-  return readThenWrite(ex, session, response, webHead(response, false));
+  return prepareWeb(ex, response)(session);
 }
 
-/** Way 2 of the module comment, falling back to way 3 from where the reading stopped. */
-async function readThenWrite(
-  ex: ServerExchange,
-  session: ServerSession,
-  response: Response,
-  head: WebHead,
-): Promise<void> {
-  if (head.declared !== null) return writeWeb(ex, session, response);
+/** What runs at an exchange's turn to write its answer (see ServerExchange.write). */
+export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
+
+/**
+ * The answer to `ex` with `response`, made when the handler gives it. Way 2
+ * (module comment) begins reading the body at once rather than at the
+ * exchange's turn: pipelined answers queued behind an earlier one are read
+ * meanwhile and written as soon as their turn comes, without a promise.
+ * Should the exchange never get its turn (the connection closed), what was
+ * read is dropped; the body is neither read further nor cancelled, as it is
+ * for any answer that is never written.
+ */
+export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
+  if (webAnswerWays.peek || memoryContent(response, false) !== undefined) {
+    return (session) => answerWeb(ex, session, response);
+  }
+  const head = webHead(response, false);
+  if (head.declared !== null) return (session) => writeWeb(ex, session, response);
   const body = response.body;
   if (body === null || statusHasNoBody(head.status)) {
     if (body !== null) void body.cancel().catch(() => {});
-    writeContent(ex, session, head, null);
-    return;
+    return (session) => writeAhead(ex, session, head, null);
   }
-  const reader = body.getReader();
-  const first = await reader.read();
-  if (first.done) {
-    writeContent(ex, session, head, EMPTY);
-    return;
+  const reading = new BodyReading(ex, head);
+  reading.start(body, response);
+  return (session) => reading.answer(session);
+}
+
+/**
+ * What way 2 found: the whole content (`null`: no body), or the response to
+ * send the general way (way 3).
+ */
+type Ahead = Uint8Array | null | Response;
+
+function writeAhead(
+  ex: ServerExchange,
+  session: ServerSession,
+  head: WebHead,
+  ahead: Ahead,
+): Promise<void> | undefined {
+  if (ahead instanceof Response) return writeWeb(ex, session, ahead);
+  writeContent(ex, session, head, ahead);
+  return undefined;
+}
+
+/**
+ * Way 2 of the module comment for one answer, falling back to way 3 from
+ * where the reading stopped. What it finds is written at once if the
+ * exchange's turn came meanwhile, else kept for {@link BodyReading.answer}.
+ */
+class BodyReading {
+  private readonly ex: ServerExchange;
+  private readonly head: WebHead;
+  /** The session to write to, once the exchange's turn came before the reading ended. */
+  private session: ServerSession | null = null;
+  /** What the reading found, once it ended before the exchange's turn. */
+  private found: { readonly ahead: Ahead } | null = null;
+  /** The reading, and the writing if the turn came first. */
+  private done: Promise<void> | null = null;
+
+  constructor(ex: ServerExchange, head: WebHead) {
+    this.ex = ex;
+    this.head = head;
   }
-  const next = reader.read();
-  const seen: { chunk: Chunk | null } = { chunk: null };
-  next.then(
-    (chunk) => {
-      seen.chunk = chunk;
-    },
-    () => {}, // the replay below awaits `next` itself and sees the error
-  );
-  for (let i = 0; i < TURNS && seen.chunk === null; i++) await null;
-  if (seen.chunk?.done === true) {
-    writeContent(ex, session, head, first.value);
-    return;
+
+  start(body: ReadableStream<Uint8Array>, response: Response): void {
+    const done = this.read(body, response);
+    done.catch(() => {}); // an answer given later returns `done` itself and sees the error
+    this.done = done;
   }
-  const rest = replay(first.value, next, reader);
-  const again = new Response(rest, {
-    status: head.status,
-    statusText: head.reason,
-    headers: response.headers,
-  });
-  return writeWeb(ex, session, again);
+
+  /** Runs at the exchange's turn. */
+  answer(session: ServerSession): Promise<void> | undefined {
+    const found = this.found;
+    if (found !== null) return writeAhead(this.ex, session, this.head, found.ahead);
+    this.session = session;
+    return this.done as Promise<void>;
+  }
+
+  private end(ahead: Ahead): Promise<void> | undefined {
+    const session = this.session;
+    if (session !== null) return writeAhead(this.ex, session, this.head, ahead);
+    this.found = { ahead };
+    return undefined;
+  }
+
+  /** The content of `body` if it ends within {@link TURNS} turns, else a response streaming all of it. */
+  private async read(body: ReadableStream<Uint8Array>, response: Response): Promise<void> {
+    const reader = body.getReader();
+    const first = await reader.read();
+    if (first.done) return this.end(EMPTY);
+    const next = reader.read();
+    const seen: { chunk: Chunk | null } = { chunk: null };
+    next.then(
+      (chunk) => {
+        seen.chunk = chunk;
+      },
+      () => {}, // the replay below awaits `next` itself and sees the error
+    );
+    for (let i = 0; i < TURNS && seen.chunk === null; i++) await null;
+    if (seen.chunk?.done === true) return this.end(first.value);
+    const rest = replay(first.value, next, reader);
+    const head = this.head;
+    return this.end(
+      new Response(rest, {
+        status: head.status,
+        statusText: head.reason,
+        headers: response.headers,
+      }),
+    );
+  }
 }
 
 /**

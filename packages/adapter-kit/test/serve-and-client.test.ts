@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConnectionEvent } from "../src/api.ts";
+import type { ConnectionEvent, RequestInfo } from "../src/api.ts";
 import { createClientFactory } from "../src/client.ts";
 import { createServe } from "../src/server.ts";
 import type { RawSocket } from "../src/socket-layer.ts";
@@ -43,6 +43,42 @@ describe("serve() and createClient() over an in-memory socket layer", () => {
     expect(events.filter((e) => e.type === "connection-opened")).toHaveLength(1);
     await client.close();
     await server.close();
+  });
+
+  it("a raw handler's info (made when first read) is one object with the connection's facts, read early or late", async () => {
+    const infos: RequestInfo[] = [];
+    const again: boolean[] = [];
+    const { server, client, base } = await setup({
+      handler: async (ex) => {
+        // The second request's info is first read after an await and after the answer.
+        if (ex.head.target === "/early") infos.push(ex.info);
+        await Promise.resolve();
+        ex.respond(200, [], "ok");
+        await new Promise((r) => setTimeout(r, 1));
+        const info = ex.info;
+        infos.push(info);
+        again.push(ex.info === info);
+      },
+    });
+    const opened: number[] = [];
+    server.on((e) => {
+      if (e.type === "connection-opened") opened.push(e.connection);
+    });
+    await client.request({ url: `${base}/early` });
+    await client.request({ url: `${base}/late` });
+    await client.close();
+    await server.close();
+    expect(infos[0]).toBe(infos[1]);
+    expect(again).toEqual([true, true]);
+    const [first, , second] = infos as [RequestInfo, RequestInfo, RequestInfo];
+    expect({ ...first }).toEqual({
+      remoteAddress: "127.0.0.1",
+      remotePort: first.remotePort,
+      connection: opened[0],
+      requestNumber: 1,
+    });
+    expect({ ...second }).toEqual({ ...first, requestNumber: 2 });
+    expect(first.remotePort).toBeGreaterThan(0);
   });
 
   it("handlers that finish out of order are still answered in request order (RFC 9112 §9.3.2)", async () => {

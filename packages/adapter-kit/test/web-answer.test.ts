@@ -204,6 +204,71 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
     expect(text, text).toContain("slow");
     expect(text.indexOf("fast")).toBeGreaterThan(text.indexOf("slow"));
   });
+
+  it("RFC 9112 §9.3.2: answers queued behind a slow one are read meanwhile and keep their order and framing", async () => {
+    use();
+    const three =
+      "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /live HTTP/1.1\r\nHost: h\r\n\r\n" +
+      "GET /text HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/text") return new Response("third");
+      let n = 0;
+      const wait = path === "/slow" ? 10 : 1;
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(c) {
+            await new Promise((r) => setTimeout(r, wait));
+            if (n === 2) c.close();
+            else c.enqueue(enc.encode(`${path.slice(1)}${n++};`));
+          },
+        }),
+      );
+    }, three);
+    const answers = text.split("HTTP/1.1 ").slice(1);
+    expect(answers.length, text).toBe(3);
+    const [slow, live, third] = answers.map((a) => parse(`HTTP/1.1 ${a}`)) as [
+      ReturnType<typeof parse>,
+      ReturnType<typeof parse>,
+      ReturnType<typeof parse>,
+    ];
+    const chunks = (b: string) => b.replace(/[0-9a-f]+\r\n/g, "").replace(/\r\n/g, "");
+    expect(field(slow, "transfer-encoding")).toEqual(["chunked"]);
+    expect(chunks(slow.body)).toBe("slow0;slow1;");
+    expect(field(live, "transfer-encoding")).toEqual(["chunked"]);
+    expect(chunks(live.body)).toBe("live0;live1;");
+    expect(field(third, "content-length")).toEqual(["5"]);
+    expect(third.body).toBe("third");
+  });
+
+  it("a body stream that fails while its answer waits its turn: the earlier answer is sent whole, then the connection is cut", async () => {
+    use();
+    const two =
+      "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /broken HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      if (new URL(req.url).pathname === "/broken") {
+        return new Response(
+          new ReadableStream({
+            pull() {
+              throw new Error("broken body");
+            },
+          }),
+        );
+      }
+      return new Response(
+        new ReadableStream({
+          async pull(c) {
+            await new Promise((r) => setTimeout(r, 10));
+            c.enqueue(enc.encode("slow"));
+            c.close();
+          },
+        }),
+      );
+    }, two);
+    const answers = text.split("HTTP/1.1 ").slice(1);
+    expect(answers.length, text).toBe(1);
+    expect(parse(text).body).toBe("slow");
+  });
 });
 
 // Bun keeps a response's content out of reach: nothing to read there.

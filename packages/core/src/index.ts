@@ -46,6 +46,7 @@ export {
   parseKeepAlive,
 } from "./keep-alive.ts";
 export type { Latin1Decoder } from "./latin1.ts";
+export { installLatin1Writer, type Latin1Writer } from "./latin1-encode.ts";
 export { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 export type {
   BodyFraming,

@@ -13,6 +13,12 @@
  * region is handed out once and never written again, so returned views are
  * safe to keep; they only share their `ArrayBuffer` with other heads (do not
  * transfer or write into it).
+ *
+ * A runtime with a native latin1 writer (Node's `Buffer#latin1Write`) may
+ * install it ({@link installLatin1Writer}); the adapter kit does so for a
+ * socket layer that offers one. Core itself never touches a runtime type:
+ * it only calls the function it is given, with the same inputs and the
+ * same required output as its own portable path.
  */
 
 // TextEncoder is declared in globals.d.ts (Web standard; Node, Bun, Deno).
@@ -35,6 +41,53 @@ function take(length: number): Uint8Array {
   return out;
 }
 
+/** Tails up to this many octets are joined to a head (see {@link joinToLastRegion}). */
+const JOIN_LIMIT = 1024;
+
+/**
+ * `region` — the region {@link encodeLatin1} handed out last — followed by
+ * a copy of `tail`, as one view; or `null` when `region` is not that region,
+ * `tail` is longer than {@link JOIN_LIMIT} or the slab has no room left.
+ * A short answer (head and body) then leaves in one buffer: for a runtime a
+ * write of one buffer costs less than gathering two. Only octets never
+ * handed out are written; `region`'s stay as they are.
+ */
+export function joinToLastRegion(region: Uint8Array, tail: Uint8Array): Uint8Array | null {
+  const n = tail.length;
+  const end = region.byteOffset + region.length;
+  if (
+    n > JOIN_LIMIT ||
+    region.buffer !== slab.buffer ||
+    end !== slabOffset ||
+    slabOffset + n > SLAB_SIZE
+  ) {
+    return null;
+  }
+  slab.set(tail, end);
+  slabOffset = end + n;
+  return slab.subarray(region.byteOffset, slabOffset);
+}
+
+/**
+ * Writes `text` into `into` from index 0, one octet per code unit:
+ * `into[i] = text.charCodeAt(i)` for every `i` below `text.length`
+ * (`into.length`). Every code unit is ≤ 0xFF when it is called.
+ */
+export type Latin1Writer = (text: string, into: Uint8Array) => void;
+
+/** The installed native writer, or null for the portable path. */
+let nativeWriter: Latin1Writer | null = null;
+
+/**
+ * Installs a runtime's native {@link Latin1Writer} for every outgoing head
+ * (or removes it, with `null`). One per process: the runtime is. It must
+ * write exactly what the portable path writes (tested in
+ * latin1-encode.test.ts); it is only faster.
+ */
+export function installLatin1Writer(writer: Latin1Writer | null): void {
+  nativeWriter = writer;
+}
+
 /**
  * Writes `text` as octets, one per code unit.
  *
@@ -44,7 +97,10 @@ function take(length: number): Uint8Array {
  */
 export function encodeLatin1(text: string, ascii: boolean): Uint8Array {
   const out = take(text.length);
-  if (ascii) {
+  const native = nativeWriter;
+  if (native !== null) {
+    native(text, out);
+  } else if (ascii) {
     encoder.encodeInto(text, out);
   } else {
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);

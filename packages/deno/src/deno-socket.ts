@@ -55,6 +55,11 @@ class DenoSocket implements RawSocket {
   private readonly queue = new WriteQueue(MERGE_UP_TO);
   /** The writer is running (scheduled, writing, or half-closing). */
   private writing = false;
+  /** The connection the running writer writes to (set as it starts). */
+  private writeConn: Deno.TcpConn | Deno.TlsConn;
+  /** The batch being written, and how much of it is out. */
+  private batch: Uint8Array | null = null;
+  private batchDone = 0;
   /** `write()` said false: call `drain` once the queue is empty. */
   private needDrain = false;
   /** shutdownWrite() was called; `writeShut` once the FIN is sent. */
@@ -77,6 +82,7 @@ class DenoSocket implements RawSocket {
 
   constructor(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers) {
     this.conn = conn;
+    this.writeConn = conn;
     this.handlers = handlers;
     const remote = conn.remoteAddr;
     this.remoteAddress = remote.hostname;
@@ -220,31 +226,74 @@ class DenoSocket implements RawSocket {
     this.writing = true;
     // Started a microtask later, so that everything written in this turn
     // (several pipelined responses, say) leaves in one write().
-    queueMicrotask(() => void this.flush());
+    queueMicrotask(this.flushTask);
   }
 
-  private async flush(): Promise<void> {
-    const conn = this.conn;
-    try {
-      while (!this.queue.empty && !this.released) {
-        const bytes = this.queue.take();
-        // Deno's write() returns how much the kernel took: loop on the rest.
-        let done = 0;
-        while (done < bytes.length) {
-          done += await conn.write(done === 0 ? bytes : bytes.subarray(done));
-        }
-        this.queue.written(bytes.length);
-      }
-      if (this.wantShutdown && !this.writeShut && !this.released) {
-        this.writeShut = true;
-        await conn.closeWrite();
-      }
-    } catch (error) {
-      this.writing = false;
-      if (!this.released) this.fail(error);
-      else this.settle();
+  /*
+   * The writer is a chain of callbacks, not an async function: each turn of
+   * it is one `conn.write()` and one `then`, with the callbacks bound once
+   * per connection, so a small response costs no async function's frame,
+   * promise and resumption closures (the garbage of a keep-alive exchange).
+   */
+
+  /** Starts the writer on the current connection (a microtask after kickWriter). */
+  private readonly flushTask = (): void => {
+    this.writeConn = this.conn;
+    this.writeNext();
+  };
+
+  /** Writes the next batch, or half-closes, or ends the writer's run. */
+  private writeNext(): void {
+    if (!this.queue.empty && !this.released) {
+      const bytes = this.queue.take();
+      this.batch = bytes;
+      this.batchDone = 0;
+      this.writeSome(bytes);
       return;
     }
+    if (this.wantShutdown && !this.writeShut && !this.released) {
+      this.writeShut = true;
+      try {
+        this.writeConn.closeWrite().then(this.writerStopped, this.writeFailed);
+      } catch (error) {
+        this.writeFailed(error);
+      }
+      return;
+    }
+    this.writerStopped();
+  }
+
+  private writeSome(bytes: Uint8Array): void {
+    try {
+      this.writeConn.write(bytes).then(this.wrote, this.writeFailed);
+    } catch (error) {
+      this.writeFailed(error);
+    }
+  }
+
+  /** Deno's write() returns how much the kernel took: write the rest, then the next batch. */
+  private readonly wrote = (count: number): void => {
+    const bytes = this.batch as Uint8Array; // set by writeNext; each write settles once
+    const done = this.batchDone + count;
+    if (done < bytes.length) {
+      this.batchDone = done;
+      this.writeSome(bytes.subarray(done));
+      return;
+    }
+    this.batch = null;
+    this.queue.written(bytes.length);
+    this.writeNext();
+  };
+
+  private readonly writeFailed = (error: unknown): void => {
+    this.batch = null;
+    this.writing = false;
+    if (!this.released) this.fail(error);
+    else this.settle();
+  };
+
+  /** The queue is empty (and the FIN sent if wanted): the writer's run is over. */
+  private readonly writerStopped = (): void => {
     this.writing = false;
     if (this.closing || this.released) {
       this.release();
@@ -255,7 +304,7 @@ class DenoSocket implements RawSocket {
       this.handlers.drain();
     }
     this.endedBothWays();
-  }
+  };
 
   // --- closing ---------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 import { type BytePool, sharedPool } from "./byte-pool.ts";
 
+/** An emptied queue keeps its array of slots up to this length. */
+const KEPT_SLOTS = 64;
+
 /**
  * The bytes a connection still has to write, in order. Deno has no writev:
  * each `Deno.Conn.write()` is one operation and one system call, so the
@@ -9,8 +12,15 @@ import { type BytePool, sharedPool } from "./byte-pool.ts";
  * a shared slab, not into a buffer of their own.
  */
 export class WriteQueue {
-  private chunks: Uint8Array[] = [];
+  /**
+   * Queued buffers are `chunks[head..tail)`. The array is kept and its slots
+   * reused once it has emptied (a fresh array per response would be garbage
+   * of every keep-alive exchange); taken slots are cleared, so that nothing
+   * written stays reachable from here.
+   */
+  private chunks: (Uint8Array | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   private queued = 0;
   private readonly mergeUpTo: number;
   private readonly pool: BytePool;
@@ -28,14 +38,16 @@ export class WriteQueue {
 
   /** Nothing left to take. */
   get empty(): boolean {
-    return this.head === this.chunks.length;
+    return this.head === this.tail;
   }
 
   /** Queues buffers (empty ones are skipped). They must not change until written. */
   push(chunks: readonly Uint8Array[]): void {
-    for (const chunk of chunks) {
+    const queue = this.chunks;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i] as Uint8Array;
       if (chunk.length === 0) continue;
-      this.chunks.push(chunk);
+      queue[this.tail++] = chunk;
       this.queued += chunk.length;
     }
   }
@@ -47,27 +59,28 @@ export class WriteQueue {
    */
   take(): Uint8Array {
     const chunks = this.chunks;
-    const first = chunks[this.head] as Uint8Array;
-    let end = this.head + 1;
+    const tail = this.tail;
+    const start = this.head;
+    const first = chunks[start] as Uint8Array;
+    let end = start + 1;
     let total = first.length;
-    while (end < chunks.length && total + (chunks[end] as Uint8Array).length <= this.mergeUpTo) {
+    while (end < tail && total + (chunks[end] as Uint8Array).length <= this.mergeUpTo) {
       total += (chunks[end] as Uint8Array).length;
       end++;
     }
     let batch = first;
-    if (end - this.head > 1) {
+    if (end - start > 1) {
       batch = this.pool.take(total);
       let at = 0;
-      for (let i = this.head; i < end; i++) {
+      for (let i = start; i < end; i++) {
         const chunk = chunks[i] as Uint8Array;
         batch.set(chunk, at);
         at += chunk.length;
       }
     }
-    if (end === chunks.length) {
-      this.chunks = [];
-      this.head = 0;
-    } else this.head = end;
+    for (let i = start; i < end; i++) chunks[i] = undefined;
+    if (end === tail) this.reset();
+    else this.head = end;
     return batch;
   }
 
@@ -78,8 +91,15 @@ export class WriteQueue {
 
   /** Drops everything (a reset). */
   clear(): void {
-    this.chunks = [];
-    this.head = 0;
+    this.chunks.fill(undefined, this.head, this.tail);
+    this.reset();
     this.queued = 0;
+  }
+
+  /** Empty again: slots are reused from the start; a long array left by a burst is dropped. */
+  private reset(): void {
+    if (this.chunks.length > KEPT_SLOTS) this.chunks = [];
+    this.head = 0;
+    this.tail = 0;
   }
 }

@@ -53,6 +53,38 @@ Deno.test("WriteQueue merges small and large buffers in order, and again after i
   assert.equal(q.empty, true);
 });
 
+Deno.test("WriteQueue keeps order over many fill-and-empty cycles, partial takes and a burst past its kept slots", () => {
+  const q = new WriteQueue(4);
+  let next = 0;
+  const expected: number[] = [];
+  const got: number[] = [];
+  for (let cycle = 0; cycle < 50; cycle++) {
+    // Cycle 20 queues a burst longer than the slots an emptied queue keeps (64).
+    const count = cycle === 20 ? 200 : 1 + (cycle % 7);
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < count; i++) {
+      chunks.push(bytes(next % 256, (next + 1) % 256));
+      expected.push(next % 256, (next + 1) % 256);
+      next += 2;
+    }
+    q.push(chunks);
+    // Take one batch, queue one more buffer behind the rest, then empty the queue.
+    const first = q.take();
+    got.push(...first);
+    q.written(first.length);
+    q.push([bytes(next % 256)]);
+    expected.push(next % 256);
+    next++;
+    while (!q.empty) {
+      const batch = q.take();
+      got.push(...batch);
+      q.written(batch.length);
+    }
+    assert.equal(q.bytes, 0);
+  }
+  assert.deepEqual(got, expected);
+});
+
 /**
  * A scripted connection: each `read()` takes the next script entry (bytes,
  * or null for the peer's FIN), and the order of reads and writes is logged.
@@ -84,9 +116,16 @@ class ScriptedConn {
     return Promise.resolve(next.length);
   }
 
+  /** How many bytes each write() takes at most (a partial write when less than given). */
+  writeLimit = Number.POSITIVE_INFINITY;
+  /** Makes write() fail: "reject" (a rejected promise) or "throw" (at once). */
+  writeFailure: "reject" | "throw" | null = null;
+
   write(data: Uint8Array): Promise<number> {
     this.log.push(`write ${Array.from(data).join(",")}`);
-    return Promise.resolve(data.length);
+    if (this.writeFailure === "throw") throw new Deno.errors.BadResource("gone");
+    if (this.writeFailure === "reject") return Promise.reject(new Deno.errors.BrokenPipe("gone"));
+    return Promise.resolve(Math.min(data.length, this.writeLimit));
   }
 
   closeWrite(): Promise<void> {
@@ -100,9 +139,9 @@ class ScriptedConn {
   }
 }
 
-/** Opens a DenoSocket over `conn` whose `data` handler is `onData`; resolves at `close`. */
+/** Opens a DenoSocket over `conn` whose `data` handler is `onData`; resolves at `close`, with its error if any. */
 function run(conn: ScriptedConn, onData: (socket: RawSocket, bytes: Uint8Array) => void) {
-  return new Promise<void>((resolve) => {
+  return new Promise<Error | undefined>((resolve) => {
     let socket: RawSocket | null = null;
     opened(conn as unknown as Deno.TcpConn, {
       open: (s) => {
@@ -111,7 +150,7 @@ function run(conn: ScriptedConn, onData: (socket: RawSocket, bytes: Uint8Array) 
       data: (b) => onData(socket as RawSocket, b),
       end: () => socket?.close(),
       drain: () => {},
-      close: () => resolve(),
+      close: (error) => resolve(error),
     });
   });
 }
@@ -166,4 +205,53 @@ Deno.test("DenoSocket: a data() handler that throws still has its writes flushed
   } finally {
     globalThis.removeEventListener("unhandledrejection", onError);
   }
+});
+
+Deno.test("DenoSocket: a partial write() is followed by the rest of the batch, then the next batch", async () => {
+  const conn = new ScriptedConn([bytes(1)]);
+  conn.writeLimit = 2;
+  let socket: RawSocket | null = null;
+  const done = run(conn, (s) => {
+    socket = s;
+    s.write([bytes(1, 2, 3), bytes(4, 5)]);
+  });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  (socket as unknown as RawSocket).write([bytes(6)]);
+  (socket as unknown as RawSocket).close(); // waits for the queued bytes
+  assert.equal(await done, undefined);
+  assert.deepEqual(
+    conn.log.filter((entry) => entry.startsWith("write")),
+    ["write 1,2,3,4,5", "write 3,4,5", "write 5", "write 6"],
+  );
+  assert.equal(conn.log.at(-1), "close");
+});
+
+for (const failure of ["reject", "throw"] as const) {
+  Deno.test(`DenoSocket: a write() that fails (${failure}) closes the socket with its error`, async () => {
+    const conn = new ScriptedConn([bytes(1)]);
+    conn.writeFailure = failure;
+    const error = await run(conn, (s) => {
+      s.write([bytes(9)]);
+    });
+    assert.ok(error instanceof Error, "close reports the write's error");
+    assert.equal(error.message, "gone");
+    assert.deepEqual(conn.log, ["read", "read", "write 9", "close"]);
+  });
+}
+
+Deno.test("DenoSocket: shutdownWrite() half-closes once the queue is written, and the socket still reads", async () => {
+  const conn = new ScriptedConn([bytes(1), bytes(2), null]);
+  const seen: number[] = [];
+  const error = await run(conn, (s, b) => {
+    seen.push(b[0] as number);
+    if (b[0] === 1) {
+      s.write([bytes(7)]);
+      s.shutdownWrite();
+      s.write([bytes(8)]); // dropped: nothing may follow the FIN
+    }
+  });
+  assert.equal(error, undefined);
+  assert.deepEqual(seen, [1, 2]);
+  const writes = conn.log.filter((entry) => entry.startsWith("write") || entry === "closeWrite");
+  assert.deepEqual(writes, ["write 7", "closeWrite"]);
 });

@@ -8,6 +8,19 @@
  * Each reading is taken once the connections have sat idle {@link IDLE_MS}
  * (every server alike): the steady state of an idle keep-alive connection,
  * not the moment its response went out. Loopback only, bounded by `count`.
+ *
+ * The steady state also means V8's young generation (the nursery for new
+ * objects) is back to its smallest size. Opening thousands of connections
+ * that all survive makes V8 double the nursery (up to 2 × 16 MiB on 64-bit
+ * Node), and the pages it touched stay resident until V8 sees the process
+ * idle and releases them (its memory reducer does this within ~30 s; a full
+ * GC does it once the allocation rate has dropped). Those tens of MiB belong
+ * to the process, not to the connections: a reading taken before the
+ * release counted them as up to ~3 KB per connection, varying from round to
+ * round and by where the baseline caught the nursery. So every server's
+ * readings wait (GC, one more second idle, again) until the young
+ * generation is released, see {@link settledMemory}; what it still holds
+ * then (at most 2 MiB) is left out of both RSS readings.
  */
 import type { ChildProcess } from "../../conformance/bench-kit/processes.ts";
 import {
@@ -26,6 +39,12 @@ import { startChild } from "./child.ts";
  * for timer slack, far below the servers' idle timeouts (2 min here).
  */
 export const IDLE_MS = 2000;
+
+/** V8's smallest young generation (two 1 MiB semi-spaces) and then some: "released" below this. */
+const YOUNG_GENERATION_RELEASED = 2 * 1024 * 1024;
+
+/** Longest wait for the release (V8's memory reducer acts within ~30 s of idleness). */
+const SETTLE_LIMIT_MS = 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,7 +89,31 @@ interface MemoryReply {
   readonly type: string;
   readonly heapUsed: number;
   readonly rss: number;
+  /** Resident bytes of V8's young generation. */
+  readonly youngGeneration: number;
   readonly open: number;
+}
+
+/**
+ * The server's memory once its connections have sat idle {@link IDLE_MS}
+ * and V8 has released the young generation's pages: GC readings one second
+ * apart until the young generation is back to its smallest (the same
+ * procedure for every server; it takes ~5–8 s).
+ */
+async function settledMemory(kind: string, child: ChildProcess): Promise<MemoryReply> {
+  await sleep(IDLE_MS);
+  const start = Date.now();
+  for (;;) {
+    const m = await child.call<MemoryReply>({ type: "memory" });
+    if (m.youngGeneration <= YOUNG_GENERATION_RELEASED) return m;
+    if (Date.now() - start > SETTLE_LIMIT_MS) {
+      throw new Error(
+        `${kind}: V8's young generation still holds ${m.youngGeneration} bytes after ` +
+          `${SETTLE_LIMIT_MS / 1000} s idle; the reading would count it per connection`,
+      );
+    }
+    await sleep(1000);
+  }
 }
 
 /** Measures one server once, in a fresh process. */
@@ -92,18 +135,20 @@ async function measureOnce(
     // connection costs.
     await loader.call({ type: "churn", port, count: options.churnConnections });
     await loader.call({ type: "open", port, count: options.warmConnections });
-    await sleep(IDLE_MS);
-    const before = await child.call<MemoryReply>({ type: "memory" });
+    const before = await settledMemory(kind, child);
     await loader.call({ type: "open", port, count: options.connections });
-    await sleep(IDLE_MS);
-    const after = await child.call<MemoryReply>({ type: "memory" });
+    const after = await settledMemory(kind, child);
     const expected = options.warmConnections + options.connections;
     if (after.open !== expected) {
       throw new Error(`${kind}: ${after.open} connections open, expected ${expected}`);
     }
+    // What the released young generation still holds (0–2 MiB: whichever
+    // semi-space pages V8 touched since) is short-lived objects, the
+    // process's: left out of both RSS readings alike.
+    const rss = (m: MemoryReply): number => m.rss - m.youngGeneration;
     return {
       heap: (after.heapUsed - before.heapUsed) / options.connections,
-      rss: (after.rss - before.rss) / options.connections,
+      rss: (rss(after) - rss(before)) / options.connections,
     };
   } finally {
     await loader.call({ type: "close" });
@@ -168,7 +213,7 @@ export function formatMemory(r: MemoryResult): string {
   const out: string[] = [];
   out.push(
     `\n### Memory per idle keep-alive connection (${r.connections} connections, one request ` +
-      `each, idle ${IDLE_MS / 1000} s, after GC)\n`,
+      `each, idle ${IDLE_MS / 1000} s, after GC; RSS once V8 has released its young generation, less what that still holds)\n`,
   );
   const http = r.runs.find((x) => x.name === "node-http") as MemoryRun;
   const bytes = (n: number): string => Math.round(n).toLocaleString("en-US");

@@ -12,6 +12,7 @@
  */
 import * as http from "node:http";
 import * as net from "node:net";
+import * as v8 from "node:v8";
 import {
   BODY,
   HeadCounter,
@@ -87,6 +88,21 @@ function rawConnection(socket: net.Socket): void {
   socket.on("error", () => {});
 }
 
+/**
+ * Bytes of V8's young generation (the nursery where new objects are
+ * allocated) resident now. V8 grows it while a program allocates and shrinks
+ * it again once the program is idle; the memory benchmark waits for that.
+ */
+function youngGeneration(): number {
+  let bytes = 0;
+  for (const space of v8.getHeapSpaceStatistics()) {
+    if (space.space_name === "new_space" || space.space_name === "new_large_object_space") {
+      bytes += space.physical_space_size;
+    }
+  }
+  return bytes;
+}
+
 /** Heap and RSS after a full GC (needs `--expose-gc`). */
 async function memory(): Promise<Record<string, number>> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -103,6 +119,7 @@ async function memory(): Promise<Record<string, number>> {
     heapTotal: m.heapTotal,
     external: m.external,
     rss: m.rss,
+    youngGeneration: youngGeneration(),
   };
 }
 

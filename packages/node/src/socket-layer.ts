@@ -94,14 +94,20 @@ class NodeSocket implements RawSocket {
     this.socket.resume();
   }
 
-  // Read lazily: Node caches getpeername()/getsockname() on first use, and
-  // most connections never ask (clients rarely, servers once).
+  // Read lazily: most connections never ask (clients rarely, servers once,
+  // at accept, keeping their own copy). Node answers the address and the
+  // port from one getpeername() whose result it then keeps on the socket
+  // (`_peername`, ~56 bytes per idle connection); reading the port lets go
+  // of it. Read again while connected, Node asks the kernel anew.
   get remoteAddress(): string {
     return this.socket.remoteAddress ?? "";
   }
 
   get remotePort(): number {
-    return this.socket.remotePort ?? 0;
+    const socket = this.socket as net.Socket & { _peername?: unknown };
+    const port = socket.remotePort ?? 0;
+    if (socket._peername !== undefined && !socket.destroyed) socket._peername = undefined;
+    return port;
   }
 
   get localPort(): number {
@@ -192,10 +198,28 @@ function forward(socket: net.Socket, handlers: SocketHandlers): void {
   s[HANDLERS] = handlers;
   s[FAILURE] = undefined;
   socket.on("data", onData as (bytes: Buffer) => void);
+  dropIdleEndListener(socket);
   socket.on("end", onEnd as () => void);
   socket.on("drain", onDrain as () => void);
   socket.on("error", onError as (error: Error) => void);
   socket.on("close", onClose as () => void);
+}
+
+/**
+ * Node gives every socket an `end` listener of its own that only matters
+ * when `allowHalfOpen` is false (writing is then refused after the peer's
+ * FIN). Ours are half-open, where it does nothing; left in place, ours
+ * would make Node keep an array of the two on every socket (~70 bytes per
+ * idle connection), so it is removed. Only that listener (known by its
+ * name) and only on a half-open socket; anything else is left alone.
+ */
+function dropIdleEndListener(socket: net.Socket): void {
+  if (!socket.allowHalfOpen) return;
+  const listeners = socket.listeners("end");
+  const own = listeners[0];
+  if (listeners.length === 1 && typeof own === "function" && own.name === "onReadableStreamEnd") {
+    socket.removeListener("end", own as () => void);
+  }
 }
 
 /** A listening `net.Server`. */
@@ -238,12 +262,34 @@ function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
   return (latin1Slice as (start: number, end: number) => string).call(bytes, start, end);
 }
 
+/**
+ * `Buffer#latin1Write(string, offset, length)`: what `write(s, "latin1")`
+ * runs, without its argument handling; one octet per code unit. Like
+ * `latin1Slice` it takes any `Uint8Array` as `this`.
+ */
+const latin1Write = (
+  Buffer.prototype as unknown as {
+    latin1Write?: (text: string, offset: number, length: number) => number;
+  }
+).latin1Write;
+
+/** Core writes outgoing heads with it (`SocketLayer.encodeLatin1`). */
+function encodeLatin1(text: string, into: Uint8Array): void {
+  (latin1Write as (text: string, offset: number, length: number) => number).call(
+    into,
+    text,
+    0,
+    into.length,
+  );
+}
+
 /** {@link SocketLayer} over `node:net` (Node.js 20 and newer). */
 export const nodeSocketLayer: SocketLayer = {
   runtime: "node",
   reusesReadBuffers: false,
   // An internal method: should a Node release drop it, core's portable decoder is used.
   ...(typeof latin1Slice === "function" ? { decodeLatin1 } : {}),
+  ...(typeof latin1Write === "function" ? { encodeLatin1 } : {}),
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     return new Promise((resolve, reject) => {

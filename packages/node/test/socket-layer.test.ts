@@ -33,3 +33,22 @@ it("reports a failed TLS handshake (a plain-TCP peer) as close(TlsFailure) witho
 it("is named for its runtime", () => {
   expect(nodeSocketLayer.runtime).toBe("node");
 });
+
+it("RFC 9112 §2.2: its native latin1 writer writes one octet per code unit, 0x00–0xFF", () => {
+  const encode = nodeSocketLayer.encodeLatin1;
+  expect(encode).toBeTypeOf("function");
+  const text = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+  // A view inside a larger array: only its own octets are written.
+  const backing = new Uint8Array(260).fill(0xaa);
+  const into = backing.subarray(2, 258);
+  encode?.(text, into);
+  expect([...into]).toEqual(Array.from({ length: 256 }, (_, i) => i));
+  expect([backing[0], backing[1], backing[258], backing[259]]).toEqual([0xaa, 0xaa, 0xaa, 0xaa]);
+});
+
+it("its native latin1 writer round-trips with its decoder", () => {
+  const text = "HTTP/1.1 200 OK\r\nx-note: caf\u00e9\r\n\r\n";
+  const into = new Uint8Array(text.length);
+  nodeSocketLayer.encodeLatin1?.(text, into);
+  expect(nodeSocketLayer.decodeLatin1?.(into, 0, into.length)).toBe(text);
+});
