@@ -24,8 +24,9 @@ import type {
 import { ClientExchange, type WebResponseKind } from "./client-exchange.ts";
 import { simpleFetch } from "./client-fetch.ts";
 import { ClientSockets } from "./client-sockets.ts";
+import { PoolTimer } from "./client-timer.ts";
 import { originOf, urlTarget } from "./client-url.ts";
-import { DeadlineTimer, now } from "./clock.ts";
+import { now } from "./clock.ts";
 import { Listeners } from "./listeners.ts";
 import { RepeatedHeaders } from "./repeated-headers.ts";
 import type { SocketLayer } from "./socket-layer.ts";
@@ -41,14 +42,7 @@ class Client implements TetherClient {
   private readonly sockets: ClientSockets;
   private readonly exchanges = new Map<number, ClientExchange>();
   private readonly events = new Listeners<ConnectionEvent>();
-  private readonly timer = new DeadlineTimer((t) => {
-    this.armedAt = null;
-    this.pool.tick(t);
-    this.run();
-  }, false);
-  /** The deadline the timer is armed for, and whether it keeps the process alive. */
-  private armedAt: number | null = null;
-  private armedKeepAlive = false;
+  private readonly timer: PoolTimer;
   private readonly counters = {
     requests: 0,
     connectionsOpened: 0,
@@ -97,6 +91,10 @@ class Client implements TetherClient {
       ...(proxy !== undefined
         ? { proxy: typeof proxy === "string" ? originOf(new URL(proxy)) : proxy }
         : {}),
+    });
+    this.timer = new PoolTimer(this.pool, (t) => {
+      this.pool.tick(t);
+      this.run();
     });
     this.sockets = new ClientSockets(
       layer,
@@ -259,30 +257,8 @@ class Client implements TetherClient {
       empty(this.actions);
       empty(this.poolEvents);
     }
-    this.armTimer();
+    this.timer.arm(this.exchanges.size > 0);
     this.maybeFinishClose();
-  }
-
-  /**
-   * Arms the timer for the pool's next deadline. A later deadline than the
-   * one armed keeps the armed timer (it fires early, finds nothing due and
-   * re-arms), so that the idle deadline moving on after every response
-   * costs no timer. Pending requests keep the process alive; idle pooled
-   * sockets do not.
-   */
-  private armTimer(): void {
-    const deadline = this.pool.nextDeadline();
-    const keepAlive = this.exchanges.size > 0;
-    if (deadline === null) {
-      if (this.armedAt !== null) this.timer.clear();
-      this.armedAt = null;
-      return;
-    }
-    const armed = this.armedAt;
-    if (armed !== null && armed <= deadline && keepAlive === this.armedKeepAlive) return;
-    this.timer.arm(deadline, keepAlive);
-    this.armedAt = deadline;
-    this.armedKeepAlive = keepAlive;
   }
 
   private deliver(ev: PoolEvent): void {
@@ -394,7 +370,6 @@ class Client implements TetherClient {
     for (const a of this.pool.takeActions()) this.sockets.execute(a);
     this.pool.takeEvents();
     this.timer.clear();
-    this.armedAt = null;
     for (const resolve of this.closing.splice(0)) resolve();
   }
 }

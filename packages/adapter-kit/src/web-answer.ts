@@ -5,9 +5,11 @@
  *    any runtime; any string or bytes body on Node and Deno; see
  *    response-fast-path.ts): written at once, no promise;
  * 2. on a runtime that keeps the content out of reach (Bun), the body
- *    stream is read: a body that ends within a few microtask turns (a
- *    string, bytes, a Blob, JSON) is written complete, head and content
- *    together, with a Content-Length;
+ *    stream is read, from the moment the handler gives the response (not
+ *    at its turn: pipelined answers are read while earlier ones are
+ *    written): a body that ends within a few microtask turns (a string,
+ *    bytes, a Blob, JSON) is written complete, head and content together,
+ *    with a Content-Length;
  * 3. everything else — a live stream, a declared Content-Length to check —
  *    goes the general way (`writeWeb`: streamed with back-pressure).
  */
@@ -62,8 +64,8 @@ export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
  * exchange's turn: pipelined answers queued behind an earlier one are read
  * meanwhile and written as soon as their turn comes, without a promise.
  * Should the exchange never get its turn (the connection closed), what was
- * read is dropped; the body is neither read further nor cancelled, as it is
- * for any answer that is never written.
+ * read is dropped and the body is left as it is, neither read further nor
+ * cancelled.
  */
 export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
   if (webAnswerWays.peek || memoryContent(response, false) !== undefined) {

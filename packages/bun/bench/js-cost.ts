@@ -19,7 +19,9 @@
  * read is a fresh buffer, as Bun hands them over. Client cases: `fetch()`
  * (reading each body whole) and `request()`, 12 in flight on the default
  * pool, against an origin that answers every write, on a microtask, with
- * the response nginx gives in run.ts's client section (nine fields).
+ * the response nginx gives in run.ts's client section (nine fields); and
+ * `fetch()` wide: 50 in flight on 50 connections, as run.ts's
+ * `tether-fetch-wide`.
  */
 import {
   createClientFactory,
@@ -138,8 +140,8 @@ const ORIGIN_RESPONSE = encoder.encode(
     'ETag: "6567a8c0-d"\r\nAccept-Ranges: bytes\r\n\r\nHello, World!',
 );
 
-/** A client over `hooks` whose every connection reaches the fake origin. */
-function fakeOriginClient(hooks: SocketLayer) {
+/** A client over `hooks` whose every connection reaches the fake origin (`wide`: 50 per origin). */
+function fakeOriginClient(hooks: SocketLayer, wide = false) {
   const layer: SocketLayer = {
     ...hooks,
     listen() {
@@ -159,17 +161,21 @@ function fakeOriginClient(hooks: SocketLayer) {
       queueMicrotask(() => handlers.open(socket));
     },
   };
-  return createClientFactory(layer)();
+  return createClientFactory(layer)(wide ? { connectionsPerOrigin: CONNECTIONS } : {});
 }
 
 const CLIENT_IN_FLIGHT = 12;
 const CLIENT_REQUESTS_PER_ROUND = 30_000;
 
-/** CPU ns per request of `count` GETs through `client`, by `fetch()` or `request()`. */
+/**
+ * CPU ns per request of `count` GETs through `client`, by `fetch()` or
+ * `request()`, `inFlight` at a time.
+ */
 async function measureClient(
   client: ReturnType<typeof fakeOriginClient>,
   how: "fetch" | "request",
   count: number,
+  inFlight = CLIENT_IN_FLIGHT,
 ): Promise<number> {
   const url = "http://127.0.0.1:8080/";
   let left = count;
@@ -185,7 +191,7 @@ async function measureClient(
     }
   };
   const start = process.cpuUsage();
-  await Promise.all(Array.from({ length: CLIENT_IN_FLIGHT }, worker));
+  await Promise.all(Array.from({ length: inFlight }, worker));
   const used = process.cpuUsage(start);
   return ((used.user + used.system) * 1000) / count;
 }
@@ -194,8 +200,10 @@ const CASES = [
   { name: "keep-alive, handler", kind: "tether-handler", perRead: 1 },
   { name: "pipelined, handler", kind: "tether-handler", perRead: 10 },
   { name: "keep-alive, fetch", kind: "tether-fetch", perRead: 1 },
+  { name: "pipelined, fetch", kind: "tether-fetch", perRead: 10 },
   { name: "client fetch()", kind: "fetch", perRead: 0 },
   { name: "client request()", kind: "request", perRead: 0 },
+  { name: "client fetch() wide", kind: "fetch-wide", perRead: 0 },
 ] as const;
 const VARIANTS: readonly { name: string; layer: SocketLayer }[] = [
   { name: "bun layer", layer: bunSocketLayer },
@@ -225,16 +233,23 @@ async function serverSamples(
   return samples;
 }
 
-/** Per variant, a CPU ns per request for each round (clients). */
-async function clientSamples(how: "fetch" | "request"): Promise<number[][]> {
-  const clients = VARIANTS.map((v) => fakeOriginClient(v.layer));
-  for (const client of clients) await measureClient(client, how, 40_000);
+/**
+ * Per variant, a CPU ns per request for each round (clients). `wide`: 50
+ * in flight on a pool of 50 connections per origin, as run.ts's
+ * `tether-fetch-wide` (no request waits in the queue; each response leaves
+ * its connection idle until the next request takes it).
+ */
+async function clientSamples(how: "fetch" | "request", wide = false): Promise<number[][]> {
+  const clients = VARIANTS.map((v) => fakeOriginClient(v.layer, wide));
+  const inFlight = wide ? CONNECTIONS : CLIENT_IN_FLIGHT;
+  for (const client of clients) await measureClient(client, how, 40_000, inFlight);
   const samples: number[][] = VARIANTS.map(() => []);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < clients.length; i++) {
       const k = r % 2 === 0 ? i : clients.length - 1 - i;
       const client = clients[k] as ReturnType<typeof fakeOriginClient>;
-      (samples[k] as number[]).push(await measureClient(client, how, CLIENT_REQUESTS_PER_ROUND));
+      const ns = await measureClient(client, how, CLIENT_REQUESTS_PER_ROUND, inFlight);
+      (samples[k] as number[]).push(ns);
     }
   }
   for (const client of clients) await client.close();
@@ -252,7 +267,9 @@ for (const c of CASES) {
   if (only !== "" && !c.name.includes(only)) continue;
   const samples = await (c.kind === "fetch" || c.kind === "request"
     ? clientSamples(c.kind)
-    : serverSamples(c.kind, c.perRead));
+    : c.kind === "fetch-wide"
+      ? clientSamples("fetch", true)
+      : serverSamples(c.kind, c.perRead));
   const base = samples[0] as number[];
   const cells = VARIANTS.map((v, k) => {
     const own = samples[k] as number[];
@@ -261,3 +278,5 @@ for (const c of CASES) {
   });
   process.stdout.write(`  ${c.name.padEnd(22)} ${cells.join("   ")}\n`);
 }
+// The servers' timers would keep the process alive (and `--cpu-prof` writes at exit).
+process.exit(0);

@@ -109,7 +109,10 @@ export class ClientPool {
     if (conn !== null && conn.writing === e) {
       this.s.write(conn, conn.http.sendEnd(trailers));
       conn.writing = null;
-      if (conn.inFlight[0] === e) e.headersDeadline = this.s.now + this.s.opt.headersTimeoutMs;
+      if (conn.inFlight[0] === e) {
+        e.headersDeadline = this.s.now + this.s.opt.headersTimeoutMs;
+        this.s.noteDeadline(e.headersDeadline);
+      }
       pump(this.s);
     }
   }
@@ -266,6 +269,22 @@ export class ClientPool {
         for (const e of origin.queue) if (e.readyAt > this.s.now) t = Math.min(t, e.readyAt);
       }
     }
+    return t === Number.POSITIVE_INFINITY ? null : t;
+  }
+
+  /**
+   * The earliest deadline set since the last call (or since the pool was
+   * made), or `null` when none was: a deadline that {@link nextDeadline}
+   * may report for the first time. A driver that armed its timer at
+   * `nextDeadline()` once keeps it right with this alone: every deadline
+   * held then is still no earlier than the timer, and a deadline dropped
+   * since only makes the timer early (`tick` then finds nothing due). The
+   * driver asks `nextDeadline()` again after its timer fires. Costs nothing
+   * per connection, where `nextDeadline()` looks at each one.
+   */
+  takeNewDeadline(): number | null {
+    const t = this.s.newDeadline;
+    this.s.newDeadline = Number.POSITIVE_INFINITY;
     return t === Number.POSITIVE_INFINITY ? null : t;
   }
 

@@ -73,11 +73,14 @@ export class OriginPool {
   pushIdle(conn: PooledConnection, now: number): void {
     this.removeIdle(conn);
     conn.idleSince = now;
+    conn.inIdleStack = true;
     this.idleStack.push(conn);
   }
 
   /** Takes a connection off the idle stack (no-op when absent). */
   removeIdle(conn: PooledConnection): void {
+    if (!conn.inIdleStack) return;
+    conn.inIdleStack = false;
     const i = this.idleStack.indexOf(conn);
     if (i !== -1) this.idleStack.splice(i, 1);
   }
@@ -95,6 +98,7 @@ export class OriginPool {
       // Usually the top: pop() allocates nothing, splice() does.
       if (i === stack.length - 1) stack.pop();
       else stack.splice(i, 1);
+      conn.inIdleStack = false;
       return conn;
     }
     return null;
@@ -109,6 +113,13 @@ export class OriginPool {
       out.push(c);
     }
     return out ?? NONE;
+  }
+
+  /** The earliest reuse deadline of the idle connections (`Infinity` when none). */
+  earliestIdleDeadline(): number {
+    let t = Number.POSITIVE_INFINITY;
+    for (const c of this.idleStack) if (c.idleDeadline < t) t = c.idleDeadline;
+    return t;
   }
 
   /** The least recently used idle connection (the one to evict), if any. */

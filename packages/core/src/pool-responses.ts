@@ -115,6 +115,7 @@ function exchangeEnded(
   const next = conn.inFlight[0];
   if (next !== undefined && next !== conn.writing && !next.headDelivered) {
     next.headersDeadline = Math.min(next.headersDeadline, state.now + state.opt.headersTimeoutMs);
+    state.noteDeadline(next.headersDeadline);
   }
 }
 
@@ -152,6 +153,8 @@ export function becomeIdle(state: PoolState, conn: PooledConnection): void {
     return;
   }
   conn.idleDeadline = deadline;
+  state.noteDeadline(deadline);
+  if (deadline < state.idleCheckAt) state.idleCheckAt = deadline;
   state.originOf(conn.route).pushIdle(conn, state.now);
 }
 

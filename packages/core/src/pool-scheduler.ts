@@ -34,10 +34,15 @@ export function pump(state: PoolState): void {
   // Runs after every input: no allocation in the common case (one origin, or none waiting).
   let first: OriginPool | null = null;
   let waiting: OriginPool[] | null = null;
+  // Idle connections past their reuse deadline are closed; none is before `idleCheckAt`.
+  const expire = state.now >= state.idleCheckAt;
+  if (expire) state.idleCheckAt = Number.POSITIVE_INFINITY;
   for (const origin of state.origins.values()) {
-    if (origin.idleCount > 0) {
+    if (expire && origin.idleCount > 0) {
       for (const conn of origin.expiredIdle(state.now))
         state.closeConn(conn, "idle-timeout", "aborted");
+      const t = origin.earliestIdleDeadline();
+      if (t < state.idleCheckAt) state.idleCheckAt = t;
     }
     if (origin.queue.length === 0) continue;
     if (first === null) first = origin;
@@ -102,6 +107,7 @@ function open(state: PoolState, origin: OriginPool, e: PoolEntry): void {
   const route = origin.route;
   const deadline = state.now + state.opt.connectTimeoutMs;
   const conn = new PooledConnection(socket, route, deadline, state.opt.decodeLatin1);
+  state.noteDeadline(deadline);
   if (route.tunnel !== null) conn.tunnel = new TunnelHandshake(route.tunnel, e.proxyAuthorization);
   conn.forRequest = e;
   e.opening = conn;
@@ -164,6 +170,7 @@ export function dispatch(state: PoolState, e: PoolEntry, conn: PooledConnection)
   }
   if (conn.writing !== e && conn.inFlight.length === 1) {
     e.headersDeadline = state.now + state.opt.headersTimeoutMs;
+    state.noteDeadline(e.headersDeadline);
   }
   state.write(conn, data);
 }

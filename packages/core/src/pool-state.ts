@@ -54,6 +54,20 @@ export class PoolState {
    * queued request is backing off and deadlines need not scan the queues.
    */
   backoffUntil = Number.NEGATIVE_INFINITY;
+  /**
+   * The earliest deadline set since the driver last took it
+   * (`ClientPool.takeNewDeadline`): every deadline `nextDeadline` reports
+   * is set through {@link noteDeadline}, so a driver whose timer is armed no
+   * later than every deadline it knew of stays right by this alone.
+   */
+  newDeadline = Number.POSITIVE_INFINITY;
+  /**
+   * No idle connection's reuse deadline is earlier than this (a lower
+   * bound: lowered when a connection becomes idle, made exact when the
+   * scheduler looks for expired ones): until `now` reaches it, none has
+   * expired and the idle stacks need no scan.
+   */
+  idleCheckAt = Number.POSITIVE_INFINITY;
   private socketCounter = 0;
 
   constructor(opt: ResolvedPoolOptions) {
@@ -63,6 +77,11 @@ export class PoolState {
   /** A socket id not used before (ids start at 1). */
   nextSocketId(): SocketId {
     return ++this.socketCounter;
+  }
+
+  /** A deadline was set at `t` (see {@link newDeadline}). */
+  noteDeadline(t: number): void {
+    if (t < this.newDeadline) this.newDeadline = t;
   }
 
   /** Records the current time. */
@@ -174,6 +193,7 @@ export class PoolState {
       const delayMs = Math.max(0, this.opt.retryBackoffMs(e.retries.length) || 0);
       e.readyAt = this.now + delayMs;
       if (e.readyAt > this.backoffUntil) this.backoffUntil = e.readyAt;
+      if (e.readyAt > this.now) this.noteDeadline(e.readyAt);
       e.freshAfter = this.socketCounter;
       this.originOf(e.route).enqueue(e);
       const attempt = e.attempts + 1;

@@ -57,6 +57,8 @@ export class PooledConnection implements PipelineConnection {
   connectDeadline: number;
   /** Idle: stop reusing at this time. */
   idleDeadline = Number.POSITIVE_INFINITY;
+  /** On its origin's idle stack (kept by origin-pool.ts: spares a search of the stack). */
+  inIdleStack = false;
   /** When it last became idle (for choosing whom to evict). */
   idleSince = 0;
   /** Set when we retire it after the current requests (our request limit). */

@@ -15,12 +15,15 @@
  * 6. once everything has settled and the idle timeouts have passed, no
  *    connection and no timer is left;
  * 7. without faults, from a server that keeps its promises, every request
- *    completes.
+ *    completes;
+ * 8. the deadline bounds hold after every flush (pool-deadline-bounds.test.ts).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ClientPool } from "../src/client-pool.ts";
 import type { PoolOptions } from "../src/pool-events.ts";
+import type { PoolState } from "../src/pool-state.ts";
+import type { PooledConnection } from "../src/pooled-connection.ts";
 import { RequestError } from "../src/request-errors.ts";
 import { isIdempotent } from "../src/retry.ts";
 import { scenarioOrigin } from "../test-kit/scenario.ts";
@@ -142,11 +145,21 @@ function play(
   const sim = new SimNetwork(pool, { ...net, faults, server: { otherwise: { serve: server } } });
   const ids: number[] = [];
   const capBreaches: string[] = [];
+  // Deadline bounds (pool-deadline-bounds.test.ts): a deadline `nextDeadline()` reports
+  // was either held at the previous flush or announced by `takeNewDeadline()` since.
+  let known = Number.POSITIVE_INFINITY;
   sim.onFlush = () => {
     const held = pool.stats().connections;
     if (held > (options.maxConnections ?? Number.POSITIVE_INFINITY)) {
       capBreaches.push(`the pool held ${held} connections`);
     }
+    const announced = pool.takeNewDeadline() ?? Number.POSITIVE_INFINITY;
+    const next = pool.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    if (next < Math.min(known, announced)) {
+      capBreaches.push(`deadline ${next} unannounced (held ${known}, new ${announced})`);
+    }
+    known = next;
+    capBreaches.push(...idleBoundBreaches(pool));
   };
   jobs.forEach((j, i) => {
     sim.at(j.at, () => {
@@ -181,6 +194,29 @@ function play(
     if (n > (options.connectionsPerOrigin ?? 6)) capBreaches.push(`${n} sockets to ${key} at once`);
   }
   return { sim, jobs, ids, capBreaches };
+}
+
+/**
+ * The idle-expiry bound (pool-state.ts `idleCheckAt`) is no later than any
+ * idle connection's reuse deadline, and each connection's `inIdleStack`
+ * says whether its origin's idle stack holds it (read from the pool's
+ * internals: the bound is not observable but through timing).
+ */
+function idleBoundBreaches(pool: ClientPool): string[] {
+  const s = (pool as unknown as { s: PoolState }).s;
+  const out: string[] = [];
+  for (const origin of s.origins.values()) {
+    const stack = (origin as unknown as { idleStack: PooledConnection[] }).idleStack;
+    for (const conn of origin.connections) {
+      if (conn.inIdleStack !== stack.includes(conn)) out.push(`socket ${conn.socket}: inIdleStack`);
+    }
+    for (const conn of stack) {
+      if (conn.idleDeadline < s.idleCheckAt) {
+        out.push(`socket ${conn.socket} idle until ${conn.idleDeadline}, bound ${s.idleCheckAt}`);
+      }
+    }
+  }
+  return out;
 }
 
 /** Checks properties 1–6; returns the broken ones. */
