@@ -6,7 +6,6 @@
  * write action per run of adjacent writes, whose buffer list grows in place
  * until the adapter takes it.
  */
-import { joinToLastRegion } from "./latin1-encode.ts";
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
 /** The empty queue, shared (frozen: nobody may add to it). */
@@ -43,19 +42,14 @@ export class ActionQueue {
     return true;
   }
 
-  /**
-   * Queues writing a head and its body: one buffer when the body is short
-   * and fits right after the head in its slab (latin1-encode.ts), else two
-   * listed in one array made to size.
-   */
+  /** Queues writing two buffers (a head and its body), listed in one array made to size. */
   writePair(first: Uint8Array, second: Uint8Array): void {
     if (first.length === 0 || second.length === 0 || this.open !== null) {
       this.writeOne(first);
       this.writeOne(second);
       return;
     }
-    const joined = joinToLastRegion(first, second);
-    const data = joined !== null ? [joined] : [first, second];
+    const data = [first, second];
     this.open = data;
     this.add({ type: "write", socket: this.socket, data });
   }

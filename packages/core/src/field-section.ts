@@ -19,24 +19,11 @@ import * as fieldLine from "./field-line.ts";
 import { FieldNameCache } from "./field-name-cache.ts";
 import { Fields } from "./fields.ts";
 import { HeadFacts } from "./head-facts.ts";
-import * as octetQuads from "./octet-quads.ts";
 
 // Module-local copies: V8 reads imported bindings through their module cell
 // at every use, but folds a module's own constants (see chars.ts).
 const { LF, TCHAR } = chars;
 const { FIELD_CONTENT_LENGTH, fieldKind } = fieldLine;
-const { loadQuads, valueBreak } = octetQuads;
-
-/**
- * {@link FieldSection.run} checks values by words (octet-quads.ts) only when
- * the octets from the first field line on are at least this many: the copy
- * of the buffer and each value's first word cost more than words save on a
- * short head (counted with valgrind: a 102-octet GET took more instructions
- * by words, a 528-octet one 4% fewer)…
- */
-const QUADS_MIN = 256;
-/** …and the whole buffer, which is copied, is at most this long (not a long pipelined run). */
-const QUADS_MAX = 2048;
 
 /** How far {@link lineFeedAfter} looks back from a window's end before searching forward. */
 const LF_WINDOW = 512;
@@ -168,10 +155,6 @@ export class FieldSection {
     // LF 0x0a, ":" 0x3a) and offsets advance by `(i + k) | 0` (no overflow
     // check): see "Performance note" in chars.ts.
     let stop = -1;
-    // Field values are checked by words (octet-quads.ts) when the copy of
-    // `b` this needs pays off: the buffer holds at least QUADS_MIN octets
-    // from `s` on, and no more than QUADS_MAX in all.
-    const quads = end - s >= QUADS_MIN && b.length <= QUADS_MAX && loadQuads(b);
     for (;;) {
       if (s > stop) {
         stop = lineFeedAfter(b, s, end);
@@ -202,23 +185,19 @@ export class FieldSection {
         i = (i + 1) | 0;
       }
       const vs = i;
-      // field-value: SP and VCHAR (%x20-7E), the common octets, by words
-      // (octet-quads.ts) or else by one unsigned comparison each, four at a
-      // time while they last; HTAB and obs-text (%x80-FF) one at a time.
+      // field-value: SP and VCHAR (%x20-7E), the common octets, by one
+      // unsigned comparison each, four at a time while they last; HTAB and
+      // obs-text (%x80-FF) one at a time.
       for (;;) {
-        if (quads) {
-          i = valueBreak(i);
-        } else {
-          while (
-            (b[i]! - 0x20) >>> 0 < 0x5f &&
-            (b[(i + 1) | 0]! - 0x20) >>> 0 < 0x5f &&
-            (b[(i + 2) | 0]! - 0x20) >>> 0 < 0x5f &&
-            (b[(i + 3) | 0]! - 0x20) >>> 0 < 0x5f
-          ) {
-            i = (i + 4) | 0;
-          }
-          while ((b[i]! - 0x20) >>> 0 < 0x5f) i = (i + 1) | 0;
+        while (
+          (b[i]! - 0x20) >>> 0 < 0x5f &&
+          (b[(i + 1) | 0]! - 0x20) >>> 0 < 0x5f &&
+          (b[(i + 2) | 0]! - 0x20) >>> 0 < 0x5f &&
+          (b[(i + 3) | 0]! - 0x20) >>> 0 < 0x5f
+        ) {
+          i = (i + 4) | 0;
         }
+        while ((b[i]! - 0x20) >>> 0 < 0x5f) i = (i + 1) | 0;
         const c = b[i]!;
         if (c === 0x09) i = (i + 1) | 0;
         else if (c >= 0x80) {

@@ -41,33 +41,6 @@ function take(length: number): Uint8Array {
   return out;
 }
 
-/** Tails up to this many octets are joined to a head (see {@link joinToLastRegion}). */
-const JOIN_LIMIT = 1024;
-
-/**
- * `region` — the region {@link encodeLatin1} handed out last — followed by
- * a copy of `tail`, as one view; or `null` when `region` is not that region,
- * `tail` is longer than {@link JOIN_LIMIT} or the slab has no room left.
- * A short answer (head and body) then leaves in one buffer: for a runtime a
- * write of one buffer costs less than gathering two. Only octets never
- * handed out are written; `region`'s stay as they are.
- */
-export function joinToLastRegion(region: Uint8Array, tail: Uint8Array): Uint8Array | null {
-  const n = tail.length;
-  const end = region.byteOffset + region.length;
-  if (
-    n > JOIN_LIMIT ||
-    region.buffer !== slab.buffer ||
-    end !== slabOffset ||
-    slabOffset + n > SLAB_SIZE
-  ) {
-    return null;
-  }
-  slab.set(tail, end);
-  slabOffset = end + n;
-  return slab.subarray(region.byteOffset, slabOffset);
-}
-
 /**
  * Writes `text` into `into` from index 0, one octet per code unit:
  * `into[i] = text.charCodeAt(i)` for every `i` below `text.length`

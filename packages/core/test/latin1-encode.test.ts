@@ -5,7 +5,7 @@
  * which must write exactly the same octets.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { encodeLatin1, installLatin1Writer, joinToLastRegion } from "../src/latin1-encode.ts";
+import { encodeLatin1, installLatin1Writer } from "../src/latin1-encode.ts";
 import { serializeResponseHead } from "../src/serializer.ts";
 
 /** Every octet value once, as a string of code units 0x00–0xFF. */
@@ -74,45 +74,5 @@ describe("encodeLatin1", () => {
     const first = encodeLatin1("first head", true);
     for (let i = 0; i < 5000; i++) encodeLatin1(`later head ${i}`, true);
     expect(new TextDecoder().decode(first)).toBe("first head");
-  });
-});
-
-describe("joinToLastRegion", () => {
-  const text = (b: Uint8Array) => new TextDecoder("latin1").decode(b);
-
-  it("joins a short tail to the region handed out last, leaving the region's octets alone", () => {
-    const head = encodeLatin1("HEAD\r\n\r\n", true);
-    const tail = new TextEncoder().encode("body");
-    const joined = joinToLastRegion(head, tail);
-    expect(joined === null ? null : text(joined)).toBe("HEAD\r\n\r\nbody");
-    expect(text(head)).toBe("HEAD\r\n\r\n");
-    // Nothing handed out later overwrites the joined octets.
-    const next = encodeLatin1("next", true);
-    expect(joined === null ? null : text(joined)).toBe("HEAD\r\n\r\nbody");
-    expect(text(next)).toBe("next");
-  });
-
-  it("refuses a region that is not the last one handed out", () => {
-    const first = encodeLatin1("first", true);
-    encodeLatin1("second", true);
-    expect(joinToLastRegion(first, new Uint8Array(3))).toBeNull();
-  });
-
-  it("refuses a buffer that is not a slab region, and a long tail", () => {
-    expect(joinToLastRegion(new Uint8Array(4), new Uint8Array(3))).toBeNull();
-    const head = encodeLatin1("head", true);
-    expect(joinToLastRegion(head, new Uint8Array(5000))).toBeNull();
-  });
-
-  it("refuses when the slab has no room, then joins in the next slab", () => {
-    let refused = false;
-    for (let i = 0; i < 64 && !refused; i++) {
-      const head = encodeLatin1("x".repeat(1000), true);
-      if (joinToLastRegion(head, new Uint8Array(1000).fill(0x62)) === null) refused = true;
-    }
-    expect(refused).toBe(true);
-    const head = encodeLatin1("h", true);
-    const joined = joinToLastRegion(head, new Uint8Array([0x62]));
-    expect(joined === null ? null : text(joined)).toBe("hb");
   });
 });
