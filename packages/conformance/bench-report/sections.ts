@@ -211,7 +211,10 @@ export function memorySection(bench: string, memory: unknown): Section {
   return {
     id,
     title,
-    description: `${connections ?? "Many"} idle keep-alive connections held open; heap and RSS growth divided by the number of connections.`,
+    description:
+      `${connections ?? "Many"} idle keep-alive connections held open; heap and RSS growth divided by the number of connections. ` +
+      "Every server is first warmed by connections served and closed; each reading waits until V8 has shrunk its young generation back " +
+      "(GC once a second) and leaves out the young generation's resident pages, a process-wide nursery that is not per connection. Same procedure for every server.",
     context: "memory",
     metrics: [HEAP, RSS],
     rows,
