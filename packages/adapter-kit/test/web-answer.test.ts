@@ -191,15 +191,7 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
       "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /fast HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
     const text = await wire((req) => {
       if (new URL(req.url).pathname === "/fast") return new Response("fast");
-      return new Response(
-        new ReadableStream({
-          async pull(c) {
-            await new Promise((r) => setTimeout(r, 5));
-            c.enqueue(enc.encode("slow"));
-            c.close();
-          },
-        }),
-      );
+      return slowResponse(5, "slow");
     }, two);
     expect(text, text).toContain("slow");
     expect(text.indexOf("fast")).toBeGreaterThan(text.indexOf("slow"));
@@ -255,21 +247,26 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
           }),
         );
       }
-      return new Response(
-        new ReadableStream({
-          async pull(c) {
-            await new Promise((r) => setTimeout(r, 10));
-            c.enqueue(enc.encode("slow"));
-            c.close();
-          },
-        }),
-      );
+      return slowResponse(10, "slow");
     }, two);
     const answers = text.split("HTTP/1.1 ").slice(1);
     expect(answers.length, text).toBe(1);
     expect(parse(text).body).toBe("slow");
   });
 });
+
+/** A response whose stream gives `text` once, `ms` after it is first pulled, then ends. */
+function slowResponse(ms: number, text: string): Response {
+  return new Response(
+    new ReadableStream({
+      async pull(c) {
+        await new Promise((r) => setTimeout(r, ms));
+        c.enqueue(enc.encode(text));
+        c.close();
+      },
+    }),
+  );
+}
 
 // Bun keeps a response's content out of reach: nothing to read there.
 describe.skipIf(!FAST_RESPONSES_AVAILABLE)(
