@@ -72,6 +72,11 @@ enum Body {
 
 export class ClientExchange implements ResponseSource {
   readonly id: number;
+  /**
+   * The client's bookkeeping when it may pipeline: the connection this
+   * request is counted on, 0 when none (socket ids start at 1).
+   */
+  assignedTo = 0;
   private readonly host: ExchangeHost;
   private readonly method: string;
   /** `null`: a `request()`; otherwise how its `fetch()` response is made. */

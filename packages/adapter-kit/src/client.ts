@@ -6,6 +6,7 @@
  */
 import {
   ClientPool,
+  IdTable,
   originKey,
   type PoolEvent,
   type PoolRequest,
@@ -40,7 +41,8 @@ export function createClientFactory(layer: SocketLayer): CreateClient {
 class Client implements TetherClient {
   private readonly pool: ClientPool;
   private readonly sockets: ClientSockets;
-  private readonly exchanges = new Map<number, ClientExchange>();
+  /** Requests not yet settled, by id (core id-table.ts: not a `Map`, whose rebuilt tables keep requests alive). */
+  private readonly exchanges = new IdTable<ClientExchange>();
   private readonly events = new Listeners<ConnectionEvent>();
   private readonly timer: PoolTimer;
   private readonly counters = {
@@ -52,12 +54,13 @@ class Client implements TetherClient {
   };
   /**
    * Requests assigned to each connection and not yet settled (to count
-   * pipelining; kept only when the pool may pipeline).
+   * pipelining; kept only when the pool may pipeline). A count that falls
+   * to 0 stays until its socket is gone: a `Map` whose keys come and go on
+   * every request keeps requests alive longer (core id-table.ts). The
+   * connection each request is on is its exchange's `assignedTo`.
    */
   private readonly activeOn = new Map<number, number>();
   private readonly pipelining: boolean;
-  /** The connection each request is on, once known. */
-  private readonly connectionOf = new Map<number, number>();
   /** Exchanges whose `fetch()` response is handed over at the end of this batch. */
   private readonly toPublish: ClientExchange[] = [];
   /**
@@ -222,7 +225,7 @@ class Client implements TetherClient {
     if (this.closing !== null) throw new RequestError("CANCELLED", "the client is closed");
     const id = this.pool.request(req, now());
     const ex = new ClientExchange(this, id, req.method, web);
-    this.exchanges.set(id, ex);
+    this.exchanges.set(ex);
     this.counters.requests++;
     this.run();
     return ex;
@@ -266,7 +269,8 @@ class Client implements TetherClient {
       case "response": {
         const ex = this.exchanges.get(ev.id);
         if (ev.reused) this.counters.reused++;
-        if (this.pipelining && !this.connectionOf.has(ev.id)) this.assign(ev.id, ev.connection);
+        if (this.pipelining && ex !== undefined && ex.assignedTo === 0)
+          this.assign(ex, ev.connection);
         ex?.response(ev.head, ev.connection, ev.reused, ev.attempts.count);
         break;
       }
@@ -293,7 +297,7 @@ class Client implements TetherClient {
         this.counters.retried++;
         // A buffered request's cut response was never shown: it starts over.
         this.exchanges.get(ev.id)?.restart();
-        if (this.connectionOf.has(ev.id)) this.settled(ev.id, false);
+        if ((this.exchanges.get(ev.id)?.assignedTo ?? 0) !== 0) this.settled(ev.id, false);
         this.emit({
           type: "request-retried",
           request: ev.id,
@@ -319,7 +323,7 @@ class Client implements TetherClient {
         if (this.pipelining && (this.activeOn.get(ev.connection) ?? 0) > 0) {
           this.counters.pipelined++;
         }
-        this.assign(ev.id, ev.connection);
+        this.assign(this.exchanges.get(ev.id), ev.connection);
         // Built only for a listener: most requests reuse a connection.
         if (this.events.active) {
           this.events.emit({
@@ -337,27 +341,31 @@ class Client implements TetherClient {
     }
   }
 
-  private assign(id: number, connection: number): void {
-    if (!this.pipelining) return;
-    const previous = this.connectionOf.get(id);
-    if (previous !== undefined) this.release(previous);
-    this.connectionOf.set(id, connection);
+  private assign(ex: ClientExchange | undefined, connection: number): void {
+    if (!this.pipelining || ex === undefined) return;
+    if (ex.assignedTo !== 0) this.release(ex.assignedTo);
+    ex.assignedTo = connection;
     this.activeOn.set(connection, (this.activeOn.get(connection) ?? 0) + 1);
   }
 
+  /** One request fewer on `connection` (a count of a socket already gone is not brought back). */
   private release(connection: number): void {
-    const n = (this.activeOn.get(connection) ?? 1) - 1;
-    if (n > 0) this.activeOn.set(connection, n);
-    else this.activeOn.delete(connection);
+    const n = this.activeOn.get(connection);
+    if (n !== undefined) this.activeOn.set(connection, n > 0 ? n - 1 : 0);
   }
 
   /** `id` is done (`gone`), or its attempt is: its connection no longer carries it. */
   private settled(id: number, gone = true): void {
+    if (!this.pipelining) {
+      if (gone) this.exchanges.delete(id);
+      return; // nothing is kept per connection (see `assign`)
+    }
+    const ex = this.exchanges.get(id);
     if (gone) this.exchanges.delete(id);
-    if (!this.pipelining) return; // nothing is kept per connection (see `assign`)
-    const connection = this.connectionOf.get(id);
-    this.connectionOf.delete(id);
-    if (connection !== undefined) this.release(connection);
+    if (ex === undefined) return;
+    const connection = ex.assignedTo;
+    ex.assignedTo = 0;
+    if (connection !== 0) this.release(connection);
   }
 
   private emit(event: ConnectionEvent): void {

@@ -25,16 +25,22 @@ const BODY_FULL = 16;
 const CLOSED = 32;
 const SWITCHED = 64;
 
-/** The driver's flags. See the module comment. */
+/**
+ * The driver's flags. See the module comment. Each setter writes its bit
+ * itself: through one shared helper V8 did not inline, the setters cost
+ * a call each, several times per request.
+ */
 export abstract class DriverFlags {
   private flags = 0;
+  /** What is rarely needed, made when it first is: most connections never hold it. */
+  protected rare: DriverRare | null = null;
 
   /** Inside run(): re-entrant calls are folded into it. */
   protected get running(): boolean {
     return (this.flags & RUNNING) !== 0;
   }
   protected set running(on: boolean) {
-    this.setFlag(RUNNING, on);
+    this.flags = on ? this.flags | RUNNING : this.flags & ~RUNNING;
   }
 
   /** run() must go round once more. */
@@ -42,7 +48,7 @@ export abstract class DriverFlags {
     return (this.flags & AGAIN) !== 0;
   }
   protected set again(on: boolean) {
-    this.setFlag(AGAIN, on);
+    this.flags = on ? this.flags | AGAIN : this.flags & ~AGAIN;
   }
 
   /** The socket refused more data; waiting for `drain`. */
@@ -50,7 +56,7 @@ export abstract class DriverFlags {
     return (this.flags & BLOCKED) !== 0;
   }
   protected set blocked(on: boolean) {
-    this.setFlag(BLOCKED, on);
+    this.flags = on ? this.flags | BLOCKED : this.flags & ~BLOCKED;
   }
 
   /** Bytes were written since the session was last told they went through. */
@@ -58,7 +64,7 @@ export abstract class DriverFlags {
     return (this.flags & UNFLUSHED) !== 0;
   }
   protected set unflushed(on: boolean) {
-    this.setFlag(UNFLUSHED, on);
+    this.flags = on ? this.flags | UNFLUSHED : this.flags & ~UNFLUSHED;
   }
 
   /** A request body stream is full: events wait until it is read. */
@@ -66,7 +72,7 @@ export abstract class DriverFlags {
     return (this.flags & BODY_FULL) !== 0;
   }
   protected set bodyFull(on: boolean) {
-    this.setFlag(BODY_FULL, on);
+    this.flags = on ? this.flags | BODY_FULL : this.flags & ~BODY_FULL;
   }
 
   /** The connection closed (or was handed to a new protocol) as far as the server is concerned. */
@@ -74,7 +80,7 @@ export abstract class DriverFlags {
     return (this.flags & CLOSED) !== 0;
   }
   protected set closedOnce(on: boolean) {
-    this.setFlag(CLOSED, on);
+    this.flags = on ? this.flags | CLOSED : this.flags & ~CLOSED;
   }
 
   /** The connection switched protocols: every socket event goes to the handler's handlers. */
@@ -82,10 +88,27 @@ export abstract class DriverFlags {
     return (this.flags & SWITCHED) !== 0;
   }
   protected set switched(on: boolean) {
-    this.setFlag(SWITCHED, on);
+    this.flags = on ? this.flags | SWITCHED : this.flags & ~SWITCHED;
   }
 
-  private setFlag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  // --- the rare part ----------------------------------------------------------------
+
+  protected rareState(): DriverRare {
+    this.rare ??= { drainWaiters: null, tunnel: null };
+    return this.rare;
+  }
+
+  /** The handlers the socket was handed to (only once takeOver() gave them). */
+  protected get tunnel(): SocketHandlers {
+    return (this.rare as DriverRare).tunnel as SocketHandlers;
+  }
+
+  /** Resolves every writer waiting for `drain`. */
+  protected wakeWriters(): void {
+    const rare = this.rare;
+    const waiters = rare?.drainWaiters ?? null;
+    if (waiters === null) return;
+    (rare as DriverRare).drainWaiters = null;
+    for (const w of waiters) w();
   }
 }

@@ -150,11 +150,13 @@ function publicHead(response: Response, start: HeadStart): WebHead {
   const fields: [string, string][] = [];
   let declared: string | null = null;
   let cookies = false;
-  for (const [name, value] of response.headers) {
+  // `forEach` visits the same sorted, combined list as the iterator without
+  // an entry array per field (Fetch standard, "iterable<ByteString, ByteString>").
+  response.headers.forEach((value, name) => {
     if (name === "content-length") declared = value;
     else if (name === "set-cookie") cookies = true;
     else if (name !== "transfer-encoding") fields.push([name, value]);
-  }
+  });
   // Set-Cookie lines are never combined (RFC 6265 §3; RFC 9110 §5.3).
   if (cookies) for (const c of response.headers.getSetCookie()) fields.push(["set-cookie", c]);
   return { ...start, fields, declared };

@@ -91,19 +91,37 @@ export function writeComplete(
     withLength.push(["content-length", String(length)]);
     lines = withLength;
   }
-  // Head, body and end in one session call: one write, one settling.
-  const withBody = mayHaveBody(ex, status);
-  session.respond(
-    { status, fields: lines },
-    ex.now(),
-    withBody ? { bodyLength: length, body: body ?? EMPTY } : NO_BODY,
-  );
+  // Head, body and end in one session call: one write, one settling. The
+  // session reads the head and options during the call and keeps neither,
+  // so one scratch pair serves every answer (emptied after, so that no
+  // handler's fields or body are held on to).
+  const head = completeHead;
+  head.status = status;
+  head.fields = lines;
+  try {
+    if (mayHaveBody(ex, status)) {
+      const options = completeOptions;
+      options.bodyLength = length;
+      options.body = body ?? EMPTY;
+      try {
+        session.respond(head, ex.now(), options);
+      } finally {
+        options.body = EMPTY;
+      }
+    } else session.respond(head, ex.now(), NO_BODY);
+  } finally {
+    head.fields = NO_FIELDS;
+  }
 }
 
 const EMPTY = new Uint8Array(0);
 const NO_BODY = Object.freeze({});
 /** The field lines of an answer given none (shared: core only reads them). */
 const NO_FIELDS: FieldInit = Object.freeze([]);
+/** The head of a complete answer, filled in for each (see {@link writeComplete}). */
+const completeHead: { status: number; fields: FieldInit } = { status: 200, fields: NO_FIELDS };
+/** The options of a complete answer with content, filled in for each. */
+const completeOptions: { bodyLength: number; body: Uint8Array } = { bodyLength: 0, body: EMPTY };
 
 /** Sends one chunk and waits while the socket is full (back-pressure). */
 async function send(ex: ServerExchange, session: ServerSession, chunk: Uint8Array): Promise<void> {

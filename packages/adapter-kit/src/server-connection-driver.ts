@@ -9,7 +9,7 @@ import type { Listed, ServerSession, SessionEvent, SocketAction } from "@tether/
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
-import { DriverFlags, type DriverRare } from "./driver-flags.ts";
+import { DriverFlags } from "./driver-flags.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -58,8 +58,6 @@ export class ServerConnectionDriver
   private responses: ResponseQueue | null = null;
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
-  /** What is rarely needed, made when it first is: most connections never hold it. */
-  private rare: DriverRare | null = null;
 
   constructor(host: DriverHost) {
     super();
@@ -221,7 +219,10 @@ export class ServerConnectionDriver
     try {
       do {
         this.again = false;
-        this.execute(session.takeActions());
+        // The usual turn after an answer is one write: taken without an action list.
+        const lone = session.takeLoneWrite();
+        if (lone !== null) this.write(lone);
+        else this.execute(session.takeActions());
         if (this.unflushed && !this.blocked) {
           // Everything written went through: tell the session (its idle timer
           // and graceful close wait for it).
@@ -296,24 +297,6 @@ export class ServerConnectionDriver
     this.run();
   }
 
-  private wakeWriters(): void {
-    const rare = this.rare;
-    const waiters = rare?.drainWaiters ?? null;
-    if (waiters === null) return;
-    (rare as DriverRare).drainWaiters = null;
-    for (const w of waiters) w();
-  }
-
-  private rareState(): DriverRare {
-    this.rare ??= { drainWaiters: null, tunnel: null };
-    return this.rare;
-  }
-
-  /** The handlers the socket was handed to (only once takeOver() gave them). */
-  private get tunnel(): SocketHandlers {
-    return (this.rare as DriverRare).tunnel as SocketHandlers;
-  }
-
   // --- internals -------------------------------------------------------------------
 
   /**
@@ -330,14 +313,18 @@ export class ServerConnectionDriver
     return this.blocked && this.reading === null && !this.closedOnce;
   }
 
+  private write(data: readonly Uint8Array[]): void {
+    this.unflushed = true;
+    if (!(this.socket as RawSocket).write(data)) this.blocked = true;
+  }
+
   private execute(actions: readonly SocketAction[]): void {
     const socket = this.socket as RawSocket;
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i] as SocketAction;
       switch (a.type) {
         case "write":
-          this.unflushed = true;
-          if (!socket.write(a.data)) this.blocked = true;
+          this.write(a.data);
           break;
         case "shutdown-write":
           socket.shutdownWrite();

@@ -8,6 +8,7 @@ import type { RawResponseWriter, RequestInfo } from "./api.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import { type FieldInit, StreamWriter, writeComplete } from "./response-writer.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
+import { ExchangeState } from "./server-exchange-state.ts";
 import type { SocketHandlers } from "./socket-layer.ts";
 import { concatBytes, toBytes, toWebRequest } from "./web.ts";
 import { prepareWeb } from "./web-answer.ts";
@@ -23,31 +24,12 @@ const BODY_HIGH_WATER = 64 * 1024;
 const COMPLETE = 1;
 
 /** A request, its body as it arrives, and the means to answer it. */
-export class ServerExchange {
+export class ServerExchange extends ExchangeState {
   readonly id: number;
   readonly head: RequestHead;
   readonly framing: BodyFraming;
-  /** Made on first use of {@link info}: a low-level handler rarely reads it. */
-  private infoMade: RequestInfo | null = null;
-  /** The client waits for `100 Continue` before sending the body (RFC 9110 §10.1.1). */
-  private awaitingContinue: boolean;
-  /**
-   * Made on first use of {@link signal}: an AbortSignal costs more to create
-   * than the rest of a small exchange, and most handlers never look at it.
-   */
-  private controller: AbortController | null = null;
-  private aborted = false;
   private readonly driver: ServerConnectionDriver;
   private readonly queue: ResponseQueue;
-  /** Body chunks not yet handed to a reader (made with the first chunk: most requests have none). */
-  private chunks: Uint8Array[] | null = null;
-  private bodyDone = false;
-  private bodyFailed = false;
-  /** Why the body failed: a ProtocolError when it was cut short or malformed. */
-  private bodyError: Error | null = null;
-  private streamController: ReadableStreamDefaultController<Uint8Array> | null = null;
-  /** Readers of {@link body} waiting for its end (made when the first one waits). */
-  private bodyWaiters: { resolve: () => void; reject: (e: Error) => void }[] | null = null;
   /**
    * The answer, waiting for this exchange's turn: {@link COMPLETE} for a
    * complete body given to {@link respond} (kept in the three fields below,
@@ -58,9 +40,8 @@ export class ServerExchange {
   private status = 0;
   private fields: FieldInit | undefined = undefined;
   private content: Uint8Array | undefined = undefined;
-  /** The answer has been fully written (or can no longer be). */
-  settled = false;
-  started = false;
+  // Flags, the request body's state, the abort signal and the connection
+  // facts: server-exchange-state.ts.
 
   constructor(
     driver: ServerConnectionDriver,
@@ -70,7 +51,8 @@ export class ServerExchange {
     framing: BodyFraming,
     expectContinue: boolean,
   ) {
-    this.awaitingContinue = expectContinue;
+    super();
+    if (expectContinue) this.awaitingContinue = true;
     this.driver = driver;
     this.queue = queue;
     this.id = id;

@@ -4,16 +4,19 @@
  * 1. content in memory and reachable without its stream (a QuickResponse on
  *    any runtime; any string or bytes body on Node and Deno; see
  *    response-fast-path.ts): written at once, no promise;
- * 2. on a runtime that keeps the content out of reach (Bun), the body
- *    stream is read, from the moment the handler gives the response (not
- *    at its turn: pipelined answers are read while earlier ones are
- *    written): a body that ends within a few microtask turns (a string,
- *    bytes, a Blob, JSON) is written complete, head and content together,
- *    with a Content-Length;
+ * 2. on a runtime that keeps the content out of reach (Bun), the body is
+ *    read from the moment the handler gives the response (not at its turn:
+ *    pipelined answers are read while earlier ones are written): content
+ *    the runtime shows held in memory (held-content.ts: a string, bytes,
+ *    JSON) with `bytes()`, settled at once; any other body from its stream,
+ *    taking reads already settled at once (`Bun.peek`). A body that ends
+ *    within a few microtask turns (a Blob too) is written complete, head
+ *    and content together, with a Content-Length;
  * 3. everything else — a live stream, a declared Content-Length to check —
  *    goes the general way (`writeWeb`: streamed with back-pressure).
  */
 import type { ServerSession } from "@tether/core";
+import { HELD_CONTENT_AVAILABLE, heldBytes, heldSize, PEEK } from "./held-content.ts";
 import {
   FAST_RESPONSES_AVAILABLE,
   memoryContent,
@@ -36,9 +39,25 @@ type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
 /**
  * The ways {@link answerWeb} may take. `peek`: this runtime's responses can
  * be read without their stream (ways 1 and 3; else 2 and 3). Tests turn it
- * off to run way 2 on every runtime.
+ * off to run way 2 on every runtime. `settled`: way 2 takes a read the
+ * runtime shows already settled (`Bun.peek`) at once, without waiting a
+ * turn; tests turn it off to run the waiting path on Bun too. `held`: way 2
+ * takes content the runtime shows held in memory with `bytes()` instead of
+ * the stream (held-content.ts); tests turn it off to compare.
  */
-export const webAnswerWays: { peek: boolean } = { peek: FAST_RESPONSES_AVAILABLE };
+export const webAnswerWays: { peek: boolean; settled: boolean; held: boolean } = {
+  peek: FAST_RESPONSES_AVAILABLE,
+  settled: true,
+  held: HELD_CONTENT_AVAILABLE,
+};
+
+/**
+ * The most Bun reads of a body held in memory give at once (Bun 1.4:
+ * 16 KiB). A longer body took more than one read, so it was sent chunked
+ * like a live stream; it still is: only content up to this length is taken
+ * whole with `bytes()`.
+ */
+export const HELD_READ_SIZE = 16_384;
 
 /**
  * Writes `response` for `ex`: nothing is returned when it was written at
@@ -73,6 +92,13 @@ export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
   }
   const head = webHead(response, false);
   if (head.declared !== null) return (session) => writeWeb(ex, session, response);
+  if (webAnswerWays.held && !statusHasNoBody(head.status)) {
+    const size = heldSize(response);
+    if (size > 0 && size <= HELD_READ_SIZE) {
+      const answer = takeHeld(ex, head, response);
+      if (answer !== null) return answer;
+    }
+  }
   const body = response.body;
   if (body === null || statusHasNoBody(head.status)) {
     if (body !== null) void body.cancel().catch(() => {});
@@ -81,6 +107,62 @@ export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
   const reading = new BodyReading(ex, head);
   reading.start(body, response);
   return (session) => reading.answer(session);
+}
+
+/**
+ * Way 2 for content held in memory (held-content.ts): `bytes()`, taken at
+ * once when it is already settled (it is, on Bun), without the stream.
+ * Null when `bytes()` refuses (a body the application read or locked): the
+ * caller then reads the stream as before, which fails the same way.
+ */
+function takeHeld(ex: ServerExchange, head: WebHead, response: Response): WebAnswer | null {
+  let pending: Promise<Uint8Array>;
+  try {
+    pending = heldBytes(response);
+  } catch {
+    return null;
+  }
+  const state = PEEK === undefined ? "pending" : PEEK.status(pending);
+  if (state === "rejected") {
+    pending.catch(() => {});
+    return null;
+  }
+  if (state === "fulfilled") {
+    const ahead = whole(PEEK?.(pending) as Uint8Array, head, response);
+    return (session) => writeAhead(ex, session, head, ahead);
+  }
+  const reading = new BodyReading(ex, head);
+  reading.take(pending, response);
+  return (session) => reading.answer(session);
+}
+
+/**
+ * Content read whole: itself, or — longer than one of Bun's reads (a string
+ * whose UTF-8 is longer than its size in memory) — a response streaming it
+ * in reads of that size, chunked as the stream would have been.
+ */
+function whole(content: Uint8Array, head: WebHead, response: Response): Ahead {
+  if (content.length <= HELD_READ_SIZE) return content;
+  return new Response(inReads(content), {
+    status: head.status,
+    statusText: head.reason,
+    headers: response.headers,
+  });
+}
+
+/** `content` as a stream of {@link HELD_READ_SIZE}-byte chunks, each made when asked for. */
+export function inReads(content: Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        controller.enqueue(content.subarray(at, at + HELD_READ_SIZE));
+        at += HELD_READ_SIZE;
+        if (at >= content.length) controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /**
@@ -98,6 +180,14 @@ function writeAhead(
   if (ahead instanceof Response) return writeWeb(ex, session, ahead);
   writeContent(ex, session, head, ahead);
   return undefined;
+}
+
+/** The chunk `read` already holds, or undefined while it is pending (or unknown). */
+function settled(read: Promise<Chunk>): Chunk | undefined {
+  if (PEEK === undefined || !webAnswerWays.settled || PEEK.status(read) !== "fulfilled") {
+    return undefined;
+  }
+  return PEEK(read) as Chunk;
 }
 
 /**
@@ -120,8 +210,17 @@ class BodyReading {
     this.head = head;
   }
 
+  /** Reads `body` (see {@link read}). */
   start(body: ReadableStream<Uint8Array>, response: Response): void {
-    const done = this.read(body, response);
+    this.began(this.read(body, response));
+  }
+
+  /** Takes the content `bytes()` gives (see {@link takeHeld}). */
+  take(pending: Promise<Uint8Array>, response: Response): void {
+    this.began(pending.then((content) => this.end(whole(content, this.head, response))));
+  }
+
+  private began(done: Promise<void>): void {
     done.catch(() => {}); // an answer given later returns `done` itself and sees the error
     this.done = done;
   }
@@ -141,19 +240,26 @@ class BodyReading {
     return undefined;
   }
 
-  /** The content of `body` if it ends within {@link TURNS} turns, else a response streaming all of it. */
+  /**
+   * The content of `body` if it ends within {@link TURNS} turns, else a
+   * response streaming all of it. Reads already settled are taken at once
+   * (a stream whose content is all enqueued ends here without a turn).
+   */
   private async read(body: ReadableStream<Uint8Array>, response: Response): Promise<void> {
     const reader = body.getReader();
-    const first = await reader.read();
+    const firstRead = reader.read();
+    const first = settled(firstRead) ?? (await firstRead);
     if (first.done) return this.end(EMPTY);
     const next = reader.read();
-    const seen: { chunk: Chunk | null } = { chunk: null };
-    next.then(
-      (chunk) => {
-        seen.chunk = chunk;
-      },
-      () => {}, // the replay below awaits `next` itself and sees the error
-    );
+    const seen: { chunk: Chunk | null } = { chunk: settled(next) ?? null };
+    if (seen.chunk === null) {
+      next.then(
+        (chunk) => {
+          seen.chunk = chunk;
+        },
+        () => {}, // the replay below awaits `next` itself and sees the error
+      );
+    }
     for (let i = 0; i < TURNS && seen.chunk === null; i++) await null;
     if (seen.chunk?.done === true) return this.end(first.value);
     const rest = replay(first.value, next, reader);

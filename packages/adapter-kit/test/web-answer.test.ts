@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServeOptions } from "../src/api.ts";
+import { HELD_CONTENT_AVAILABLE } from "../src/held-content.ts";
 import { FAST_RESPONSES_AVAILABLE, memoryContent } from "../src/response-fast-path.ts";
 import { webAnswerWays } from "../src/web-answer.ts";
 import { exchange } from "./server-harness.ts";
@@ -33,17 +34,29 @@ function parse(text: string): { status: string; fields: [string, string][]; body
 const field = (p: ReturnType<typeof parse>, name: string) =>
   p.fields.filter(([n]) => n === name).map(([, v]) => v);
 
-const WAYS = FAST_RESPONSES_AVAILABLE
-  ? ["in memory", "read from the stream"]
-  : ["read from the stream"];
+/** The stream read with settled reads taken at once (Bun.peek, on Bun), or a turn later. */
+const READ = "read from the stream";
+const READ_WAITING = "read from the stream, every read awaited";
+/** Content Bun shows held in memory, taken with `bytes()` (held-content.ts; Bun only). */
+const HELD = "held in memory, taken with bytes()";
+const WAYS = [
+  ...(FAST_RESPONSES_AVAILABLE ? ["in memory"] : []),
+  ...(HELD_CONTENT_AVAILABLE ? [HELD] : []),
+  READ,
+  READ_WAITING,
+];
 
 afterEach(() => {
   webAnswerWays.peek = FAST_RESPONSES_AVAILABLE;
+  webAnswerWays.settled = true;
+  webAnswerWays.held = HELD_CONTENT_AVAILABLE;
 });
 
 describe.each(WAYS)("a Web Response, content %s", (way) => {
   const use = () => {
     webAnswerWays.peek = way === "in memory";
+    webAnswerWays.settled = way !== READ_WAITING;
+    webAnswerWays.held = way === HELD;
   };
 
   it("RFC 9112 §6.2: a string body is sent with its Content-Length and default Content-Type", async () => {
@@ -183,6 +196,65 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
     expect(field(p, "content-length")).toEqual(["4"]);
     expect(field(p, "transfer-encoding")).toEqual([]);
     expect(p.body).toBe("abcd");
+  });
+
+  it("a stream of two chunks ready at once is sent chunked, as before", async () => {
+    use();
+    const p = parse(
+      await wire(
+        () =>
+          new Response(
+            new ReadableStream({
+              start(c) {
+                c.enqueue(enc.encode("ab"));
+                c.enqueue(enc.encode("cd"));
+                c.close();
+              },
+            }),
+          ),
+        get(),
+      ),
+    );
+    expect(field(p, "transfer-encoding")).toEqual(["chunked"]);
+    expect(field(p, "content-length")).toEqual([]);
+    expect(p.body).toBe("2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n");
+  });
+
+  it("a body the handler locked: the earlier answer is sent whole, then the connection is cut", async () => {
+    use();
+    const two =
+      "GET /ok HTTP/1.1\r\nHost: h\r\n\r\nGET /locked HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      if (new URL(req.url).pathname === "/ok") return slowResponse(5, "ok");
+      const locked = new Response("locked");
+      locked.body?.getReader();
+      return locked;
+    }, two);
+    const answers = text.split("HTTP/1.1 ").slice(1);
+    expect(answers.length, text).toBe(1);
+    expect(parse(text).body).toBe("ok");
+  });
+
+  it("a stream that fails after its first chunk: the earlier answer is sent whole, then the connection is cut", async () => {
+    use();
+    const two =
+      "GET /ok HTTP/1.1\r\nHost: h\r\n\r\nGET /half HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      if (new URL(req.url).pathname === "/ok") return new Response("ok");
+      let n = 0;
+      return new Response(
+        new ReadableStream({
+          pull(c) {
+            if (n++ === 0) c.enqueue(enc.encode("half"));
+            else throw new Error("broken after a chunk");
+          },
+        }),
+      );
+    }, two);
+    const first = text.indexOf("HTTP/1.1 ", 1);
+    expect(parse(first < 0 ? text : text.slice(0, first)).body).toBe("ok");
+    // The broken answer never ends: no last chunk.
+    expect(text.endsWith("0\r\n\r\n")).toBe(false);
   });
 
   it("RFC 9112 §9.3.2: pipelined answers stay in order, in-memory ones behind a stream", async () => {

@@ -16,6 +16,7 @@
  *   pnpm bench --profile /tmp/prof     # bun --cpu-prof (and --cpu-prof-md) in Tether's processes
  *   bun bench/profile.ts tether-handler  # one contender alone, profiled (see profile.ts)
  *   bun bench/js-cost.ts               # CPU per request of the JavaScript path alone (js-cost.ts)
+ *   bun bench/fetch-floor.ts           # the floor of any fetch-handler server on Bun (fetch-floor.ts)
  *
  * Servers and clients run under Bun (this process's own binary), each in its
  * own process pinned to core 1, with wrk or the origin on core 0; CPU time is

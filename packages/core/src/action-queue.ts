@@ -4,7 +4,9 @@
  *
  * It runs for every response, so it allocates only what it hands out: one
  * write action per run of adjacent writes, whose buffer list grows in place
- * until the adapter takes it.
+ * until the adapter takes it. A write queued alone (the usual answer) is
+ * kept as its buffer list only, and may be taken as such
+ * ({@link ActionQueue.takeLoneWrite}): no action object, no list of actions.
  */
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
@@ -17,6 +19,11 @@ export class ActionQueue {
   private queue: SocketAction[] = NONE;
   /** The buffers of the last queued action when it is a write (appended to in place). */
   private open: Uint8Array[] | null = null;
+  /**
+   * The one write in `open` is all there is, and no action object was made
+   * for it yet (see {@link takeLoneWrite}): `queue` is empty meanwhile.
+   */
+  private lone = false;
 
   constructor(socket: SocketId) {
     this.socket = socket;
@@ -34,11 +41,7 @@ export class ActionQueue {
     if (bytes.length === 0) return false;
     const open = this.open;
     if (open !== null) open.push(bytes);
-    else {
-      const data = [bytes];
-      this.open = data;
-      this.add({ type: "write", socket: this.socket, data });
-    }
+    else this.openWrite([bytes]);
     return true;
   }
 
@@ -49,14 +52,13 @@ export class ActionQueue {
       this.writeOne(second);
       return;
     }
-    const data = [first, second];
-    this.open = data;
-    this.add({ type: "write", socket: this.socket, data });
+    this.openWrite([first, second]);
   }
 
   /** Queues actions produced elsewhere (e.g. by a {@link GracefulClose}). */
   push(actions: readonly SocketAction[]): void {
     for (let i = 0; i < actions.length; i++) {
+      if (this.lone) this.materialize();
       this.open = null;
       this.add(actions[i] as SocketAction);
     }
@@ -64,22 +66,50 @@ export class ActionQueue {
 
   /** Queues `pause-read` or `resume-read`. */
   reading(paused: boolean): void {
+    if (this.lone) this.materialize();
     this.open = null;
     this.add({ type: paused ? "pause-read" : "resume-read", socket: this.socket });
   }
 
   /** Nothing is queued. */
   get empty(): boolean {
-    return this.queue.length === 0;
+    return this.queue.length === 0 && !this.lone;
   }
 
   /** Everything queued, oldest first; the queue is empty afterwards. Read-only. */
   take(): readonly SocketAction[] {
+    if (this.lone) this.materialize();
     const out = this.queue;
     if (out.length === 0) return out;
     this.queue = NONE;
     this.open = null;
     return out;
+  }
+
+  /**
+   * When one write is all that is queued (the usual case after an answer):
+   * its buffers, taken as {@link take} would take that write, with no
+   * action object made for it. Otherwise null, and nothing is taken.
+   */
+  takeLoneWrite(): readonly Uint8Array[] | null {
+    if (!this.lone) return null;
+    const data = this.open as Uint8Array[];
+    this.lone = false;
+    this.open = null;
+    return data;
+  }
+
+  /** Starts a write action with `data` (a lone one while nothing else is queued; `open` is null). */
+  private openWrite(data: Uint8Array[]): void {
+    this.open = data;
+    if (this.queue.length === 0) this.lone = true;
+    else this.add({ type: "write", socket: this.socket, data });
+  }
+
+  /** Gives the lone write its action object, first in the queue (before `open` changes). */
+  private materialize(): void {
+    this.lone = false;
+    this.queue = [{ type: "write", socket: this.socket, data: this.open as Uint8Array[] }];
   }
 
   private add(action: SocketAction): void {

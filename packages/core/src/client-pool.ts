@@ -77,7 +77,7 @@ export class ClientPool {
     this.s.at(now);
     const e = prepareEntry(this.nextId, req, this.s.opt.proxy, this.s.opt.http10, this.s.heads);
     this.nextId++;
-    this.s.live.set(e.id, e);
+    this.s.live.set(e);
     this.s.originOf(e.route).enqueue(e);
     pump(this.s);
     if (!e.settled && e.conn === null && e.opening === null) {
@@ -145,7 +145,7 @@ export class ClientPool {
   close(now: number): void {
     this.s.at(now);
     this.closed = true;
-    for (const e of [...this.s.live.values()]) {
+    for (const e of this.s.live.values()) {
       const error = attemptError(e, "cancelled", { message: "the pool was closed" });
       this.s.settle(e, { type: "error", id: e.id, error });
     }

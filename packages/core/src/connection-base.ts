@@ -30,7 +30,12 @@ export abstract class ConnectionBase {
   private atBoundary = false;
   private connectionState: ConnectionState = "open";
   private writer: WriterState = "idle";
-  private encoder: BodyEncoder | null = null;
+  /**
+   * The body being sent: its framing until an encoder is needed (a whole
+   * body sent at once, {@link sendWhole}, needs none), then its encoder;
+   * null between messages.
+   */
+  private outgoing: BodyEncoder | BodyFraming | null = null;
   /** Our current outgoing message is the last one this connection carries. */
   private sendingLast = false;
   private reason: CloseReason | null = null;
@@ -136,7 +141,31 @@ export abstract class ConnectionBase {
    */
   sendData(data: Uint8Array): Uint8Array[] {
     this.writerStep("data");
-    return (this.encoder as BodyEncoder).encode(data);
+    return this.encoder().encode(data);
+  }
+
+  /**
+   * Sends a whole body and ends the message in one step, when the head
+   * announced exactly its length (Content-Length, RFC 9112 §6.2) and no body
+   * was sent yet: returns true, and `body` is what goes on the wire, as it
+   * is. Returns false and does nothing otherwise: send the body with
+   * {@link sendData} and {@link sendEnd}, which frame or refuse it.
+   */
+  sendWhole(body: Uint8Array): boolean {
+    const framing = this.outgoing as BodyFraming | null;
+    if (
+      this.writer !== "body" ||
+      framing === null ||
+      framing.kind !== "length" ||
+      framing.length !== body.length
+    ) {
+      return false;
+    }
+    this.writerStep("data");
+    this.writer = nextWriterState(this.writer, "end");
+    this.outgoing = null;
+    this.outgoingMessageDone();
+    return true;
   }
 
   /** Ends our current outgoing message (with trailers, for chunked bodies). */
@@ -144,9 +173,9 @@ export abstract class ConnectionBase {
     // Check first, change after: a refused end (a short body, bad trailers)
     // leaves the message open, so the caller can still complete it.
     const next = nextWriterState(this.writer, "end");
-    const out = (this.encoder as BodyEncoder).finish(trailers);
+    const out = this.encoder().finish(trailers);
     this.writer = next;
-    this.encoder = null;
+    this.outgoing = null;
     this.outgoingMessageDone();
     return out;
   }
@@ -177,8 +206,17 @@ export abstract class ConnectionBase {
     const hasBody = framing.kind !== "none" && framing.kind !== "tunnel";
     this.writerStep(hasBody ? "head-with-body" : "head-without-body");
     this.sendingLast = last;
-    if (hasBody) this.encoder = createBodyEncoder(framing);
+    if (hasBody) this.outgoing = framing;
     else this.outgoingMessageDone();
+  }
+
+  /** The encoder of the body being sent, made when first needed (only while the writer is in `body`). */
+  private encoder(): BodyEncoder {
+    const outgoing = this.outgoing as BodyEncoder | BodyFraming;
+    if ((outgoing as BodyFraming).kind === undefined) return outgoing as BodyEncoder;
+    const encoder = createBodyEncoder(outgoing as BodyFraming);
+    this.outgoing = encoder;
+    return encoder;
   }
 
   /** Records that persistence ended (first reason wins). */

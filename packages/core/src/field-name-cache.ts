@@ -57,7 +57,8 @@ export class FieldNameCache {
     const words = this.words;
     let w = this.at[k]!;
     // Four octets per turn, packed as they were kept (each turn of a loop
-    // reloads the arrays' fields: see chars.ts), then the last one to three.
+    // reloads the arrays' fields: see chars.ts), then the last one to three
+    // without a loop (the unused high octets of a kept word are 0).
     let i = s;
     const e4 = (s + (len & ~3)) | 0;
     while (i < e4) {
@@ -67,9 +68,11 @@ export class FieldNameCache {
       i = (i + 4) | 0;
       w = (w + 1) | 0;
     }
-    if (i < e) {
-      let packed = 0;
-      for (let shift = 0; i < e; i = (i + 1) | 0, shift += 8) packed |= b[i]! << shift;
+    const tail = len & 3;
+    if (tail !== 0) {
+      let packed = b[i]!;
+      if (tail > 1) packed |= b[(i + 1) | 0]! << 8;
+      if (tail > 2) packed |= b[(i + 2) | 0]! << 16;
       if (packed !== words[w]) return -1;
     }
     return e;

@@ -28,7 +28,7 @@ import * as chars from "./chars.ts";
 import { ProtocolError } from "./errors.ts";
 import { FieldLineParts, scanContinuation, scanFieldLine } from "./field-line.ts";
 import { FieldSection } from "./field-section.ts";
-import { Fields } from "./fields.ts";
+import type { Fields } from "./fields.ts";
 import type { HeadFacts } from "./head-facts.ts";
 import { decodeAscii, decodeLatin1, type Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
@@ -92,10 +92,6 @@ export class HeadReader {
 
   /** Octets of the complete head, final empty line included. */
   length = 0;
-  /** The start-line and field lines, decoded (one code point per octet). */
-  text = "";
-  /** The field lines of the complete head. */
-  fields: Fields = new Fields();
   /** Why {@link HEAD_FAILED} was returned. */
   error: ProtocolError | null = null;
 
@@ -139,7 +135,6 @@ export class HeadReader {
     this.startNonAscii = false;
     this.emptyLines = 0;
     this.section.reset();
-    this.text = "";
     this.error = null;
   }
 
@@ -238,15 +233,26 @@ export class HeadReader {
     }
     if (next - base - this.fieldsStart > this.maxHeaderBytes) return this.headersTooLarge();
     this.length = next - base;
-    const section = this.section;
-    const decode = this.decode;
-    let text: string;
-    if (decode !== null) text = decode(b, base, next);
-    else if (section.nonAscii || this.startNonAscii) text = decodeLatin1(b, base, next);
-    else text = decodeAscii(b, base, next);
-    this.text = text;
-    this.fields = section.build(text);
     return HEAD_DONE;
+  }
+
+  /**
+   * After {@link HEAD_DONE}: the head, which starts at `b[base]`, decoded (one
+   * code point per octet), for the strings to be cut from. It and
+   * {@link fields} are handed over, not kept: storing a new object into this
+   * long-lived reader costs a write barrier (remembered-set entry) per head.
+   */
+  text(b: Uint8Array, base: number): string {
+    const end = base + this.length;
+    const decode = this.decode;
+    if (decode !== null) return decode(b, base, end);
+    if (this.section.nonAscii || this.startNonAscii) return decodeLatin1(b, base, end);
+    return decodeAscii(b, base, end);
+  }
+
+  /** After {@link HEAD_DONE}: the field lines of the head, cut from its {@link text}. */
+  fields(text: string): Fields {
+    return this.section.build(text);
   }
 
   /**

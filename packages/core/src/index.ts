@@ -31,6 +31,7 @@ export {
   type StripHopByHopOptions,
   stripHopByHop,
 } from "./hop-by-hop.ts";
+export { type HasId, IdTable } from "./id-table.ts";
 export { IntrusiveList, type Listed } from "./intrusive-list.ts";
 export {
   type CloseReason,

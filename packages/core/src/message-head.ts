@@ -3,22 +3,48 @@
  * (Host, RFC 9112 §3.2; framing, §6), the body framing, and the strings.
  */
 import { ProtocolError } from "./errors.ts";
+import type { Fields } from "./fields.ts";
 import { FRAMING_NONE, requestFraming, responseForcesClose, responseFraming } from "./framing.ts";
 import type { HeadReader } from "./head-reader.ts";
-import type { HttpVersion, ParseEvent } from "./message.ts";
+import type { BodyFraming, HttpVersion, ParseEvent } from "./message.ts";
 
 /** The two head events. */
 export type HeadEvent = Extract<ParseEvent, { type: "request" | "response" }>;
+
+// The results below are told from their error by a property that only one
+// side has, not by `instanceof ProtocolError`: with a class imported from
+// another module, V8 (Node 20) runs its generic instanceof builtins (a
+// Symbol.hasInstance lookup, then a prototype walk) at every check, about
+// 250 instructions each (counted with valgrind), where a property load
+// costs a few.
+
+/** Whether a framing result is the error: every {@link BodyFraming} has a `kind`. */
+function isFramingError(r: BodyFraming | ProtocolError): r is ProtocolError {
+  return (r as { readonly kind?: string }).kind === undefined;
+}
+
+/** Whether a head result is the error: every {@link HeadEvent} has a `type`. */
+export function isHeadError(r: HeadEvent | ProtocolError): r is ProtocolError {
+  return (r as { readonly type?: string }).type === undefined;
+}
 
 function versionOf(minor: number): HttpVersion {
   return minor === 0 ? "1.0" : "1.1";
 }
 
-/** The `request` event for the complete request head in `reader`, or the error. */
-export function requestEvent(reader: HeadReader): HeadEvent | ProtocolError {
+/**
+ * The `request` event for the complete request head in `reader`, which
+ * starts at `b[base]`, or the error.
+ */
+export function requestEvent(
+  reader: HeadReader,
+  b: Uint8Array,
+  base: number,
+): HeadEvent | ProtocolError {
   const line = reader.requestLine;
   const facts = reader.facts;
-  const fields = reader.fields;
+  const text = reader.text(b, base);
+  const fields = reader.fields(text);
   const minor = line.minor;
   // RFC 9112 §3.2: 400 for a 1.1 request without Host, for more than one Host
   // line, and for an invalid Host value. An empty value is allowed only when
@@ -36,8 +62,7 @@ export function requestEvent(reader: HeadReader): HeadEvent | ProtocolError {
   const framing = line.isConnect
     ? FRAMING_NONE
     : requestFraming(facts.contentLength, facts.transferEncodings(fields), minor);
-  if (framing instanceof ProtocolError) return framing;
-  const text = reader.text;
+  if (isFramingError(framing)) return framing;
   return {
     type: "request",
     head: {
@@ -55,39 +80,46 @@ export function requestEvent(reader: HeadReader): HeadEvent | ProtocolError {
 }
 
 /**
- * The request in `reader` asks to leave HTTP/1.1 once it ends: CONNECT
- * (RFC 9110 §9.3.6), or Upgrade with the "upgrade" Connection option
- * (RFC 9110 §7.8; an Upgrade in an HTTP/1.0 request is ignored).
+ * The request in `reader`, whose field lines are `fields`, asks to leave
+ * HTTP/1.1 once it ends: CONNECT (RFC 9110 §9.3.6), or Upgrade with the
+ * "upgrade" Connection option (RFC 9110 §7.8; an Upgrade in an HTTP/1.0
+ * request is ignored).
  */
-export function requestAsksToSwitch(reader: HeadReader): boolean {
+export function requestAsksToSwitch(reader: HeadReader, fields: Fields): boolean {
   const facts = reader.facts;
   return (
     reader.requestLine.isConnect ||
     (reader.requestLine.minor >= 1 &&
       facts.hasUpgrade &&
       facts.hasConnection &&
-      reader.fields.hasToken("connection", "upgrade"))
+      fields.hasToken("connection", "upgrade"))
   );
 }
 
 /**
- * The `response` event for the complete response head in `reader`, answering
- * a request with `method`, or the error.
+ * The `response` event for the complete response head in `reader`, which
+ * starts at `b[base]`, answering a request with `method`, or the error.
  */
-export function responseEvent(reader: HeadReader, method: string): HeadEvent | ProtocolError {
+export function responseEvent(
+  reader: HeadReader,
+  b: Uint8Array,
+  base: number,
+  method: string,
+): HeadEvent | ProtocolError {
   const line = reader.statusLine;
   const facts = reader.facts;
-  const fields = reader.fields;
+  const text = reader.text(b, base);
+  const fields = reader.fields(text);
   const status = line.status;
   const minor = line.minor;
   const te = facts.transferEncodings(fields);
   const framing = responseFraming(status, method, facts.contentLength, te, minor);
-  if (framing instanceof ProtocolError) return framing;
+  if (isFramingError(framing)) return framing;
   return {
     type: "response",
     head: {
       status,
-      reason: reader.text.slice(line.reasonStart, line.reasonEnd),
+      reason: text.slice(line.reasonStart, line.reasonEnd),
       version: versionOf(minor),
       minor,
       fields,

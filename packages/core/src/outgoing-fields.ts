@@ -28,6 +28,12 @@ export interface FieldScan {
   upgrade: boolean;
   /** A Keep-Alive line is present (RFC 2068 §19.7.1.1). */
   keepAlive: boolean;
+  /**
+   * Made by {@link scanRepeatedFields} (or derived from such a scan by
+   * {@link withField}): it may be handed out again for an equal field list,
+   * so nothing may change it.
+   */
+  shared: boolean;
 }
 
 const CRLF = "\r\n";
@@ -46,6 +52,7 @@ export function scanFields(fields: OutgoingFields | undefined): FieldScan {
     hosts: 0,
     upgrade: false,
     keepAlive: false,
+    shared: false,
   };
   if (fields === undefined) return scan;
   if (fields instanceof Fields) {
@@ -64,12 +71,97 @@ export function scanFields(fields: OutgoingFields | undefined): FieldScan {
   return scan;
 }
 
+// --- repeated field lists ---------------------------------------------------------
+//
+// A server usually answers with the same few field lines again and again
+// (often the very same array). Validating and serializing them costs more
+// than the rest of a small response's head, so the last list scanned is
+// remembered as its flat name/value strings, with its scan. The list given
+// is compared line by line with those strings (`===`: the same string is
+// one pointer comparison), so a list changed in place, a different list with
+// the same lines, or lines that differ in any octet are all told apart: an
+// equal list gets the scan an equal list would get anyway, read-only.
+
+/** The lines of the last list given to {@link scanRepeatedFields}: `[name, value, …]`. */
+let lastLines: string[] = [];
+/** Its scan (shared), or null before the first. */
+let lastScan: FieldScan | null = null;
+
 /**
- * Adds one more field line to a scan (validated like the caller's), e.g. the
- * `Connection: close` a server adds to its last response.
+ * {@link scanFields} for lists that often repeat: an equal list (same
+ * lines, same order, octet for octet) gets the same scan object as the last
+ * one. The scan is read-only (`shared`): add lines with {@link withField}.
  */
-export function appendField(scan: FieldScan, name: string, value: string): void {
-  addField(scan, name, value);
+export function scanRepeatedFields(fields: OutgoingFields | undefined): FieldScan {
+  const last = lastScan;
+  if (last !== null && fields !== undefined && equalsLastLines(fields)) return last;
+  const scan = scanFields(fields);
+  if (fields instanceof Fields) lastLines = fields.raw.slice();
+  else if (Array.isArray(fields)) lastLines = flatLines(fields);
+  else return scan; // a one-shot iterable cannot be compared later
+  scan.shared = true;
+  lastScan = scan;
+  return scan;
+}
+
+function equalsLastLines(fields: OutgoingFields): boolean {
+  const lines = lastLines;
+  if (fields instanceof Fields) {
+    const raw = fields.raw;
+    if (raw.length !== lines.length) return false;
+    for (let i = 0; i < raw.length; i++) if (raw[i] !== lines[i]) return false;
+    return true;
+  }
+  if (!Array.isArray(fields)) return false;
+  const list = fields as readonly (readonly [string, string])[];
+  if (list.length * 2 !== lines.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as readonly [string, string];
+    if (pair[0] !== lines[2 * i] || pair[1] !== lines[2 * i + 1]) return false;
+  }
+  return true;
+}
+
+/** `[name, value, …]` of a list of pairs (already validated by `scanFields`). */
+function flatLines(list: readonly (readonly [string, string])[]): string[] {
+  const out = new Array<string>(list.length * 2);
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as readonly [string, string];
+    out[2 * i] = pair[0];
+    out[2 * i + 1] = pair[1];
+  }
+  return out;
+}
+
+/** The last scan {@link withField} derived from a shared one, and from what. */
+let derivedFrom: FieldScan | null = null;
+let derivedName = "";
+let derivedValue = "";
+let derived: FieldScan | null = null;
+
+/**
+ * `scan` with one more field line (validated like the caller's), e.g. the
+ * `Connection: close` a server adds to its last response. A scan of one's
+ * own is changed in place; a shared one is copied first, and the copy is
+ * shared too: the same line added to the same shared scan again gives the
+ * same copy (a keep-alive answer to every HTTP/1.0 request, say).
+ */
+export function withField(scan: FieldScan, name: string, value: string): FieldScan {
+  if (!scan.shared) {
+    addField(scan, name, value);
+    return scan;
+  }
+  if (scan === derivedFrom && name === derivedName && value === derivedValue) {
+    return derived as FieldScan;
+  }
+  const copy: FieldScan = { ...scan, shared: false };
+  addField(copy, name, value);
+  copy.shared = true;
+  derivedFrom = scan;
+  derivedName = name;
+  derivedValue = value;
+  derived = copy;
+  return copy;
 }
 
 function addField(scan: FieldScan, name: string, value: string): void {

@@ -155,9 +155,23 @@ function noBody(status: number, length: number | null | undefined, framing: Body
   throw new UsageError("BODY_NOT_ALLOWED", `a ${status} response cannot have content`);
 }
 
+/**
+ * The framing for `length` octets. The last one made is kept and given
+ * again for the same length (frozen, like the other framings here): a
+ * server answering with bodies of one size makes it once.
+ */
 function lengthFraming(length: number): BodyFraming {
-  return { kind: "length", length };
+  const last = lastLength;
+  if (last.length === length) return last;
+  const framing = Object.freeze({ kind: "length" as const, length });
+  lastLength = framing;
+  return framing;
 }
+
+let lastLength: { readonly kind: "length"; readonly length: number } = Object.freeze({
+  kind: "length",
+  length: -1,
+});
 
 function checkLength(length: number | null | undefined): number | null | undefined {
   if (length === undefined || length === null) return length;

@@ -29,7 +29,7 @@ import * as headReader from "./head-reader.ts";
 import { HeadReader } from "./head-reader.ts";
 import { DEFAULT_LIMITS, type ParserLimits } from "./limits.ts";
 import type { BodyFraming, ParseEvent } from "./message.ts";
-import { requestAsksToSwitch, requestEvent, responseEvent } from "./message-head.ts";
+import * as messageHead from "./message-head.ts";
 import type { ParserOptions, ParserState } from "./parser-options.ts";
 import * as phases from "./parser-phases.ts";
 
@@ -40,6 +40,7 @@ const { CHUNK_DATA, CHUNK_END, CHUNK_FAILED } = chunkedCoding;
 const { HEAD_FAILED, HEAD_NEED_MORE } = headReader;
 const { AWAIT_SWITCH, CHUNKED, CLOSE, CLOSED, END, ERROR, HEAD, LENGTH, SWITCH, SWITCHED } = phases;
 const { STATE_OF_PHASE } = phases;
+const { isHeadError, requestAsksToSwitch, requestEvent, responseEvent } = messageHead;
 
 export type { ParserOptions, ParserState } from "./parser-options.ts";
 
@@ -243,9 +244,9 @@ export class MessageParser {
   }
 
   private requestHead(reader: HeadReader): ParseEvent {
-    const event = requestEvent(reader);
-    if (event instanceof ProtocolError) return this.fail(event);
-    this.switchAfter = requestAsksToSwitch(reader);
+    const event = requestEvent(reader, this.buf, this.pos);
+    if (isHeadError(event)) return this.fail(event);
+    this.switchAfter = requestAsksToSwitch(reader, event.head.fields);
     return this.startBody(reader, event.framing, event);
   }
 
@@ -255,8 +256,8 @@ export class MessageParser {
     const status = reader.statusLine.status;
     const interim = status < 200 && status !== 101;
     const method = interim ? "GET" : (this.methods.shift() ?? "GET");
-    const event = responseEvent(reader, method);
-    if (event instanceof ProtocolError) return this.fail(event);
+    const event = responseEvent(reader, this.buf, this.pos, method);
+    if (isHeadError(event)) return this.fail(event);
     if (interim) {
       this.pos += reader.length;
       reader.reset();

@@ -11,6 +11,7 @@
  */
 import { attemptError, attemptFailure, exhaustedError } from "./attempt-failure.ts";
 import type { ProtocolError } from "./errors.ts";
+import { IdTable } from "./id-table.ts";
 import { OriginPool } from "./origin-pool.ts";
 import type { ConnectionCloseReason, PoolEvent } from "./pool-events.ts";
 import type { ResolvedPoolOptions } from "./pool-options.ts";
@@ -41,8 +42,8 @@ export class PoolState {
   readonly origins = new Map<string, OriginPool>();
   /** Every connection held, connecting ones included, by socket id. */
   readonly sockets = new Map<SocketId, PooledConnection>();
-  /** Requests not yet settled, by id. */
-  readonly live = new Map<number, PoolEntry>();
+  /** Requests not yet settled, by id (not a `Map`: see id-table.ts). */
+  readonly live = new IdTable<PoolEntry>();
   /** Heads of requests without fields of their own, prepared once (pool-request.ts). */
   readonly heads = new PreparedHeads();
   actions: SocketAction[] = [];

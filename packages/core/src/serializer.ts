@@ -96,13 +96,27 @@ export function serializeResponseHead(
 /**
  * {@link serializeResponseHead} for a head whose fields were already
  * scanned (`scanFields`, outgoing-fields.ts) — by a server that looked at
- * them to decide persistence; `head.fields` is not read again.
+ * them to decide persistence; `head.fields` is not read again. A head that
+ * repeats the last one made from a shared scan gets the same octets (see
+ * `lastHead` below).
  */
 export function serializeScannedResponseHead(
   head: OutgoingResponseHead,
   scan: FieldScan,
   framing: BodyFraming,
 ): Uint8Array {
+  const last = lastHead;
+  const length = framing.kind === "length" ? framing.length : -1;
+  if (
+    scan === last.scan &&
+    head.status === last.status &&
+    head.reason === last.reason &&
+    head.version === last.version &&
+    framing.kind === last.kind &&
+    length === last.length
+  ) {
+    return last.bytes;
+  }
   const version = checkVersion(head.version);
   const status = checkStatus(head.status, 100, 599);
   const framingText = responseFramingFields(framing, scan, version, status);
@@ -112,11 +126,50 @@ export function serializeScannedResponseHead(
     reason === undefined || reason === REASON_PHRASES[status]
       ? STATUS_LINES[version][status]
       : undefined;
+  let bytes: Uint8Array;
   if (ready !== undefined)
-    return encodeLatin1(`${ready}${scan.text}${framingText}${CRLF}`, scan.ascii);
-  const [statusLine, lineAscii] = statusLineOf(version, status, reason);
-  return encodeLatin1(`${statusLine}${scan.text}${framingText}${CRLF}`, scan.ascii && lineAscii);
+    bytes = encodeLatin1(`${ready}${scan.text}${framingText}${CRLF}`, scan.ascii);
+  else {
+    const [statusLine, lineAscii] = statusLineOf(version, status, reason);
+    bytes = encodeLatin1(`${statusLine}${scan.text}${framingText}${CRLF}`, scan.ascii && lineAscii);
+  }
+  if (scan.shared) {
+    last.scan = scan;
+    last.status = head.status;
+    last.reason = head.reason;
+    last.version = head.version;
+    last.kind = framing.kind;
+    last.length = length;
+    last.bytes = bytes;
+  }
+  return bytes;
 }
+
+/**
+ * The last response head serialized from a shared scan (outgoing-fields.ts:
+ * a field list that repeats), with what it was made from and its octets. A
+ * head made from the same scan object, status, reason, version and framing
+ * is the same octets: they are handed out again instead of being built and
+ * encoded anew. Octets handed out are never written again (latin1-encode.ts),
+ * so one region may go out in any number of responses.
+ */
+const lastHead: {
+  scan: FieldScan | null;
+  status: number;
+  reason: string | undefined;
+  version: HttpVersion | undefined;
+  kind: BodyFraming["kind"] | "";
+  length: number;
+  bytes: Uint8Array;
+} = {
+  scan: null,
+  status: 0,
+  reason: undefined,
+  version: undefined,
+  kind: "",
+  length: -1,
+  bytes: new Uint8Array(0),
+};
 
 /**
  * Serializes an interim 1xx response (RFC 9110 §15.2) such as

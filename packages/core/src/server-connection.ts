@@ -7,22 +7,16 @@
  * itself: which response says `Connection: close` or `keep-alive`, when
  * nothing more may be read, and when the connection must close.
  */
-import { ConnectionBase } from "./connection-base.ts";
 import type { ConnectionOptions, ServerEvent } from "./connection-events.ts";
 import { type ProtocolError, UsageError } from "./errors.ts";
+import { formatKeepAlive, type KeepAliveHint, persistenceFieldsOf } from "./keep-alive.ts";
+import type { BodyFraming } from "./message.ts";
 import {
-  type CloseReason,
-  formatKeepAlive,
-  type KeepAliveHint,
-  persistenceFieldsOf,
-} from "./keep-alive.ts";
-import type { BodyFraming, HttpVersion } from "./message.ts";
-import {
-  appendField,
   type FieldScan,
   hasToken,
   type OutgoingFields,
-  scanFields,
+  scanRepeatedFields,
+  withField,
 } from "./outgoing-fields.ts";
 import {
   type OutgoingResponseHead,
@@ -30,27 +24,7 @@ import {
   serializeScannedResponseHead,
 } from "./serializer.ts";
 import { requestPersistence, responseFraming, responsePersistence } from "./server-decisions.ts";
-
-/** One request awaiting (or receiving) its response. */
-interface ServerExchange {
-  readonly id: number;
-  readonly method: string;
-  readonly version: HttpVersion;
-  /** Why the request itself ended persistence, if it did. */
-  readonly closeReason: CloseReason | null;
-  /** The request asked to switch protocols (Upgrade, or CONNECT). */
-  readonly switchRequested: boolean;
-  readonly expectContinue: boolean;
-  /** The request's body has been read to its end (or it has none). */
-  requestEnded: boolean;
-  continueSent: boolean;
-  responseStarted: boolean;
-  /** Our response switches protocols once written. */
-  switching: boolean;
-}
-
-/** The empty list of later exchanges, shared (frozen: exchanges are added to a list of their own). */
-const NONE_LATER: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
+import { type ServerExchange, ServerExchanges } from "./server-exchanges.ts";
 
 /** Options for {@link ServerConnection.respond}. */
 export interface ResponseOptions {
@@ -62,19 +36,12 @@ export interface ResponseOptions {
 }
 
 /** The server side of a connection. See the module comment. */
-export class ServerConnection extends ConnectionBase {
+export class ServerConnection extends ServerExchanges {
   private readonly maxPipelined: number;
   /** Requests this connection answers at most; `null` for no limit (no heap number per connection). */
   private readonly maxRequests: number | null;
   private readonly advertise: KeepAliveHint | undefined;
-  /**
-   * Requests received and not yet fully answered, oldest first: the oldest
-   * in `first`, pipelined ones behind it in `later` (the shared empty list
-   * while there are none). One request at a time, the common case, needs
-   * no array; an idle connection holds none.
-   */
-  private first: ServerExchange | null = null;
-  private later: ServerExchange[] = NONE_LATER;
+  // The requests awaiting their responses, in order: server-exchanges.ts.
   /** The exchange whose request body is being read. */
   private reading: ServerExchange | null = null;
   /** RFC 9112 §9.6: after the request that ended persistence, nothing more is read. */
@@ -90,11 +57,6 @@ export class ServerConnection extends ConnectionBase {
     const max = options.maxRequests;
     this.maxRequests = max === undefined || max === Number.POSITIVE_INFINITY ? null : max;
     this.advertise = options.advertiseKeepAlive;
-  }
-
-  /** Requests received that still await the end of their response. */
-  get pendingResponses(): number {
-    return this.first === null ? 0 : 1 + this.later.length;
   }
 
   /** Requests answered completely on this connection. */
@@ -162,7 +124,7 @@ export class ServerConnection extends ConnectionBase {
         this.readingStopped = true;
         return null;
       }
-      if (this.first !== null && 1 + this.later.length >= this.maxPipelined) return null;
+      if (this.pendingResponses >= this.maxPipelined) return null;
     }
     // An idle connection whose parser went back to the pool has nothing to read.
     if (!this.holdsParser) return null;
@@ -243,7 +205,8 @@ export class ServerConnection extends ConnectionBase {
    * Starts the final response to the oldest request awaiting one. Adds the
    * framing fields and the connection options persistence calls for, and
    * returns the head's bytes. Send the body with `sendData`/`sendEnd`
-   * (nothing more for a response without body).
+   * (nothing more for a response without body). The bytes are read-only: a
+   * head equal to the previous one is the same bytes (serializer.ts).
    */
   respond(head: OutgoingResponseHead, options: ResponseOptions = {}): Uint8Array {
     this.assertCanStartMessage("a response");
@@ -261,23 +224,27 @@ export class ServerConnection extends ConnectionBase {
       }
     }
     // One validating pass over the fields: persistence is decided from what it
-    // found, and the fields persistence calls for are added to it.
-    const scan = scanFields(head.fields);
+    // found, and the fields persistence calls for are added to it. A list
+    // equal to the last one answered gets that list's scan, read-only
+    // (outgoing-fields.ts): lines are added to a copy.
+    let scan = scanRepeatedFields(head.fields);
     const reason = this.closeReasonFor(ex, scan, framing);
     if (reason !== null) {
       if (framing.kind !== "tunnel" && !hasToken(scan.connection, "close")) {
-        appendField(scan, "Connection", "close");
+        scan = withField(scan, "Connection", "close");
       }
     } else if (ex.version === "1.0") {
       // RFC 9112 §9.3 / Appendix C.2.2: persistence with a 1.0 client is
       // confirmed by echoing keep-alive.
-      if (!hasToken(scan.connection, "keep-alive")) appendField(scan, "Connection", "keep-alive");
+      if (!hasToken(scan.connection, "keep-alive")) {
+        scan = withField(scan, "Connection", "keep-alive");
+      }
     }
     if (reason === null && this.advertise !== undefined && !scan.keepAlive) {
       const max = this.maxRequests;
       const hint =
         max !== null ? { ...this.advertise, max: max - this.answered - 1 } : this.advertise;
-      appendField(scan, "Keep-Alive", formatKeepAlive(hint));
+      scan = withField(scan, "Keep-Alive", formatKeepAlive(hint));
     }
     // Serialize before changing any state: a head the serializer refuses
     // (a bad field, a 101 without Upgrade) leaves the exchange unanswered.
@@ -298,7 +265,7 @@ export class ServerConnection extends ConnectionBase {
       this.endPersistence(reason);
       // Later pipelined requests are dropped unanswered (RFC 9112 §9.6); the
       // client retries them on another connection (§9.3.1).
-      this.later = NONE_LATER;
+      this.dropLater();
       this.reading = null;
       this.readingStopped = true;
     }
@@ -328,9 +295,7 @@ export class ServerConnection extends ConnectionBase {
     // RFC 9110 §10.1.1: a final answer to `Expect: 100-continue` without a
     // 100 means the client may never send the body; we do not wait for it.
     if (ex.expectContinue && !ex.continueSent && !ex.requestEnded) return "unread-body" as const;
-    const later = this.later;
-    const isLast = later.length === 0 || later[later.length - 1] === ex;
-    if (this.state !== "open" && isLast) return this.closeReason;
+    if (this.state !== "open" && this.isNewest(ex)) return this.closeReason;
     return null;
   }
 
@@ -390,22 +355,10 @@ export class ServerConnection extends ConnectionBase {
   }
 
   protected onOutgoingDone(): void {
-    const ex = this.first as ServerExchange;
-    const later = this.later;
-    if (later.length === 0) this.first = null;
-    else {
-      this.first = later.shift() as ServerExchange;
-      if (later.length === 0) this.later = NONE_LATER;
-    }
+    const ex = this.takeOldest();
     this.answered++;
     if (ex.switching) this.transition("protocol-switched");
     this.afterExchangeChange();
-  }
-
-  private addPending(ex: ServerExchange): void {
-    if (this.first === null) this.first = ex;
-    else if (this.later === NONE_LATER) this.later = [ex];
-    else this.later.push(ex);
   }
 
   protected afterExchangeChange(): void {

@@ -111,14 +111,14 @@ export abstract class SessionBase {
     return at === Number.POSITIVE_INFINITY ? null : at;
   }
 
-  // --- flags ---------------------------------------------------------------------
+  // --- flags (each setter writes its own bit: a shared helper was a call each time) ---
 
   /** The session closed (or was released): everything is a no-op now. */
   protected get finished(): boolean {
     return (this.flags & FINISHED) !== 0;
   }
   protected set finished(on: boolean) {
-    this.setFlag(FINISHED, on);
+    this.flags = on ? this.flags | FINISHED : this.flags & ~FINISHED;
   }
 
   /** The request being read asked for 100-continue and no 100 went out yet (RFC 9110 §10.1.1). */
@@ -126,7 +126,7 @@ export abstract class SessionBase {
     return (this.flags & AWAITING_CONTINUE) !== 0;
   }
   protected set awaitingContinue(on: boolean) {
-    this.setFlag(AWAITING_CONTINUE, on);
+    this.flags = on ? this.flags | AWAITING_CONTINUE : this.flags & ~AWAITING_CONTINUE;
   }
 
   /** We asked the adapter to stop reading (`pause-read`). */
@@ -134,7 +134,7 @@ export abstract class SessionBase {
     return (this.flags & PAUSED) !== 0;
   }
   protected set paused(on: boolean) {
-    this.setFlag(PAUSED, on);
+    this.flags = on ? this.flags | PAUSED : this.flags & ~PAUSED;
   }
 
   /** Shutdown was asked while a head was arriving: end persistence once it is read. */
@@ -142,7 +142,7 @@ export abstract class SessionBase {
     return (this.flags & SHUTDOWN_AFTER_HEAD) !== 0;
   }
   protected set shutdownAfterHead(on: boolean) {
-    this.setFlag(SHUTDOWN_AFTER_HEAD, on);
+    this.flags = on ? this.flags | SHUTDOWN_AFTER_HEAD : this.flags & ~SHUTDOWN_AFTER_HEAD;
   }
 
   /** The application got its `close` event. */
@@ -150,7 +150,7 @@ export abstract class SessionBase {
     return (this.flags & ANNOUNCED) !== 0;
   }
   protected set announced(on: boolean) {
-    this.setFlag(ANNOUNCED, on);
+    this.flags = on ? this.flags | ANNOUNCED : this.flags & ~ANNOUNCED;
   }
 
   /** The socket was handed to a new protocol (`release()`). */
@@ -158,10 +158,6 @@ export abstract class SessionBase {
     return (this.flags & RELEASED) !== 0;
   }
   protected set released(on: boolean) {
-    this.setFlag(RELEASED, on);
-  }
-
-  private setFlag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
+    this.flags = on ? this.flags | RELEASED : this.flags & ~RELEASED;
   }
 }

@@ -115,6 +115,12 @@ export abstract class SessionSends extends SessionBase {
    */
   private writeWhole(headBytes: Uint8Array, body: Uint8Array): void {
     const conn = this.conn;
+    // A body of the length announced goes out as it is, no encoder needed.
+    if (conn.sendWhole(body)) {
+      this.closer.wrote(); // throws once closing
+      this.actions.writePair(headBytes, body);
+      return;
+    }
     let data: readonly Uint8Array[] = NOTHING;
     let end: readonly Uint8Array[];
     try {

@@ -35,21 +35,16 @@ import type { CloseReason } from "./keep-alive.ts";
 import { OwedError } from "./owed-error.ts";
 import { pauseReading } from "./read-flow.ts";
 import type { ServerConnection } from "./server-connection.ts";
-import type { SessionEvent, SessionHooks, SessionState } from "./server-session-events.ts";
+import type { SessionHooks, SessionState } from "./server-session-events.ts";
 import { type ServerSessionOptions, sharedResolvedOptions } from "./server-session-options.ts";
-import { SessionSends } from "./server-session-sends.ts";
+import { SessionEventQueue } from "./server-session-queue.ts";
 import type { SocketAction, SocketId } from "./socket-actions.ts";
 
-const NO_EVENTS: readonly SessionEvent[] = Object.freeze([]);
 const NO_ACTIONS: readonly SocketAction[] = Object.freeze([]);
 
 /** The server side of one accepted socket. See the module comment. */
-export class ServerSession extends SessionSends {
+export class ServerSession extends SessionEventQueue {
   private readonly onClose: ((session: ServerSession) => void) | undefined;
-  /** Events the application has not taken; `null` when there are none (an idle connection). */
-  private events: SessionEvent[] | null = null;
-  /** Body octets in `events` the application has not taken yet. */
-  private queuedBytes = 0;
 
   constructor(socket: SocketId, now: number, options?: ServerSessionOptions, hooks?: SessionHooks) {
     super(socket, sharedResolvedOptions(options), now);
@@ -121,18 +116,13 @@ export class ServerSession extends SessionSends {
   }
 
   /**
-   * The events for the application, in order. Read-only. Taking body data
-   * lets reading resume if it paused because the application fell behind.
+   * When one write is all the actions there are (an adapter's usual turn
+   * after an answer): its buffers, taken as {@link takeActions} would take
+   * that write, without an action object or list made for it. Otherwise
+   * null, and nothing is taken (call {@link takeActions}). Read-only.
    */
-  takeEvents(): readonly SessionEvent[] {
-    const out = this.events;
-    if (out === null) return NO_EVENTS;
-    this.events = null;
-    if (this.queuedBytes > 0) {
-      this.queuedBytes = 0;
-      this.settle(this.timers.latest);
-    }
-    return out;
+  takeLoneWrite(): readonly Uint8Array[] | null {
+    return this.compactedAfter >= 0 ? null : this.actions.takeLoneWrite();
   }
 
   // --- socket side --------------------------------------------------------------
@@ -285,7 +275,7 @@ export class ServerSession extends SessionSends {
       !closer.peerClosed &&
       this.conn.atRest &&
       this.actions.empty &&
-      this.events === null &&
+      !this.eventsQueued &&
       this.queuedBytes === 0 &&
       !this.paused &&
       !this.shutdownAfterHead &&
@@ -385,15 +375,6 @@ export class ServerSession extends SessionSends {
     if (this.announced) return;
     this.announced = true;
     this.emit({ type: "close", reason: this.conn.closeReason ?? "aborted" });
-  }
-
-  private emit(ev: SessionEvent): void {
-    const events = this.events;
-    if (events === null) this.events = [ev];
-    // A request and its end usually come together: a list of two made to
-    // size costs less than growing a list of one (V8 grows it by 16).
-    else if (events.length === 1) this.events = [events[0] as SessionEvent, ev];
-    else events.push(ev);
   }
 
   private finish(): void {

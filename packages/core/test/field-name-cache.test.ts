@@ -143,6 +143,27 @@ describe("field names reused from the last head (field-name-cache.ts)", () => {
     expect(evs[0]?.type).toBe("error");
   });
 
+  it("RFC 9110 §5.1: a kept name of any length is matched on every octet of its last word", () => {
+    // Lengths 1 to 9 cover a last word of one to four octets; each octet in turn differs.
+    for (let len = 1; len <= 9; len++) {
+      const name = "abcdefghi".slice(0, len);
+      for (let k = 0; k < len; k++) {
+        const parser = parserAfter([
+          ["Host", "a"],
+          [name, "1"],
+        ]);
+        const other = `${name.slice(0, k)}z${name.slice(k + 1)}`;
+        const fields = [
+          ["Host", "a"],
+          [other, "1"],
+        ] as const;
+        expect(rawNext(parser, fields), `${name} → ${other}`).toEqual(["Host", "a", other, "1"]);
+        // The same name again is reused as kept.
+        expect(rawNext(parserAfter(fields), fields)).toEqual(["Host", "a", other, "1"]);
+      }
+    }
+  });
+
   it("RFC 9110 §5.1: heads with more field lines than are kept read every name", () => {
     const parser = new MessageParser({ kind: "request" });
     const fields: [string, string][] = [["Host", "a"]];

@@ -120,3 +120,19 @@ describe("chooseFraming", () => {
     });
   }
 });
+
+describe("chooseFraming: length framings", () => {
+  it("RFC 9112 §6.2: the same length gives the same frozen framing; another length its own", () => {
+    const a = chooseFraming({ kind: "response", status: 200, bodyLength: 13 });
+    const b = chooseFraming({ kind: "response", status: 200, bodyLength: 13 });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    const c = chooseFraming({ kind: "response", status: 200, bodyLength: 14 });
+    expect(c).toEqual({ kind: "length", length: 14 });
+    expect(a).toEqual({ kind: "length", length: 13 });
+    expect(chooseFraming({ kind: "request", method: "POST", bodyLength: 0 })).toEqual({
+      kind: "length",
+      length: 0,
+    });
+  });
+});

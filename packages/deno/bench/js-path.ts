@@ -16,13 +16,22 @@
  *       [--rounds N] [--requests N]        # default 15 rounds of 30000 requests
  *   add --allow-sys --allow-write and --profile FILE for a CPU profile of one
  *   more round (summarise it with packages/core/bench/profile-summary.ts)
+ *   --without decodeLatin1,encodeLatin1   serve over the layer without these
+ *       optional hooks (core's portable paths instead), for A/B runs
+ *   --heap-profile FILE (with --allow-sys --allow-write): a sampling
+ *       allocation profile of one more round (bytes allocated per call site)
+ *   --alloc: bytes allocated per request in two more rounds, read from the
+ *       heap's growth; run with
+ *       --v8-flags=--min-semi-space-size=64,--max-semi-space-size=64 so that
+ *       no collection falls within it (V8 external memory: slabs, buffers)
  *
  * The connections imitate `Deno.TcpConn` in what the socket layer uses:
  * `read()` resolves once a request is due, `write()` takes all it is given.
  */
 import process from "node:process";
+import { createServe, type SocketLayer } from "@tether/adapter-kit";
 import { tetherServeOptions } from "../../conformance/bench-kit/payload.ts";
-import { serve } from "../src/index.ts";
+import { denoSocketLayer } from "../src/index.ts";
 
 const argv = Deno.args;
 const option = (name: string, fallback: string): string => {
@@ -33,6 +42,11 @@ const DEPTH = argv.includes("--pipelined") ? 10 : 1;
 const ROUNDS = Number(option("--rounds", "15"));
 const REQUESTS = Number(option("--requests", "30000"));
 const PROFILE = option("--profile", "");
+const HEAP_PROFILE = option("--heap-profile", "");
+const ALLOC_REQUESTS = 5000;
+const WITHOUT = option("--without", "")
+  .split(",")
+  .filter((name) => name !== "");
 const CONNECTIONS = 50;
 const REQUEST = new TextEncoder().encode(
   "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n".repeat(DEPTH),
@@ -120,6 +134,12 @@ let accepted = 0;
     accepted < conns.length ? Promise.resolve(conns[accepted++]) : new Promise(() => {}),
   close: () => {},
 });
+const layer: Record<string, unknown> = { ...denoSocketLayer };
+for (const name of WITHOUT) {
+  if (!(name === "decodeLatin1" || name === "encodeLatin1")) throw new Error(`--without ${name}?`);
+  delete layer[name];
+}
+const serve = createServe(layer as unknown as SocketLayer);
 const server = await serve(tetherServeOptions("tether-handler", { keepAliveTimeoutMs: 600_000 }));
 Deno.listen = realListen;
 
@@ -156,17 +176,35 @@ console.log(
     `–${(results[(3 * results.length) >> 2] as number).toFixed(3)}), answer ${answerBytes} bytes`,
 );
 
-if (PROFILE !== "") {
+/** A `node:inspector` session's `post`, as a promise. */
+async function inspector(): Promise<(method: string, params?: object) => Promise<unknown>> {
   const { Session } = await import("node:inspector");
   const session = new Session();
   session.connect();
-  const post = (method: string, params: object = {}): Promise<unknown> =>
+  return (method, params = {}) =>
     new Promise((resolve, reject) => {
       session.post(method, params, (error: Error | null, result: unknown) => {
         if (error) reject(error);
         else resolve(result);
       });
     });
+}
+
+if (argv.includes("--alloc")) {
+  // Two rounds: a collection within one shows as the two disagreeing.
+  for (let i = 0; i < 2; i++) {
+    const before = Deno.memoryUsage();
+    await round(ALLOC_REQUESTS);
+    const after = Deno.memoryUsage();
+    console.log(
+      `allocation: ${((after.heapUsed - before.heapUsed) / ALLOC_REQUESTS).toFixed(0)} B heap, ` +
+        `${((after.external - before.external) / ALLOC_REQUESTS).toFixed(0)} B external per request`,
+    );
+  }
+}
+
+if (PROFILE !== "") {
+  const post = await inspector();
   await post("Profiler.enable");
   await post("Profiler.setSamplingInterval", { interval: 100 });
   await post("Profiler.start");
@@ -174,6 +212,19 @@ if (PROFILE !== "") {
   const { profile } = (await post("Profiler.stop")) as { profile: unknown };
   Deno.writeTextFileSync(PROFILE, JSON.stringify(profile));
   console.log(`profile of one round of ${REQUESTS} requests: ${PROFILE}`);
+}
+if (HEAP_PROFILE !== "") {
+  const post = await inspector();
+  await post("HeapProfiler.enable");
+  await post("HeapProfiler.startSampling", {
+    samplingInterval: 32,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await round(REQUESTS);
+  const { profile } = (await post("HeapProfiler.stopSampling")) as { profile: unknown };
+  Deno.writeTextFileSync(HEAP_PROFILE, JSON.stringify(profile));
+  console.log(`allocation profile of one round of ${REQUESTS} requests: ${HEAP_PROFILE}`);
 }
 // The scripted connections never end, so the server is not closed: just exit.
 void server;

@@ -42,7 +42,8 @@ export class BytePool {
     }
     const start = this.used;
     this.used = start + size;
-    return this.slab.subarray(start, this.used);
+    // A view made with the constructor (slabs start at offset 0): cheaper on V8 than subarray().
+    return new Uint8Array(this.slab.buffer, start, size);
   }
 
   /** A copy of `bytes` that no one else holds. */

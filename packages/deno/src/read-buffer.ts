@@ -62,13 +62,14 @@ export class ReadBuffer {
       this.space = this.pool.take(REGION_SIZE);
       return this.pool.copy(space.subarray(0, count));
     }
-    const bytes = space.subarray(0, count);
+    // Views made with the constructor: cheaper on V8 than subarray().
+    const bytes = new Uint8Array(space.buffer, space.byteOffset, count);
     if (!this.bulk && count === space.length) {
       this.bulk = true; // more is likely waiting
       this.space = new Uint8Array(BULK_SIZE);
       return bytes;
     }
-    const rest = space.subarray(count);
+    const rest = new Uint8Array(space.buffer, space.byteOffset + count, space.length - count);
     if (rest.length >= (this.bulk ? BULK_HAND_OVER : MIN_SPACE)) this.space = rest;
     else this.space = this.bulk ? new Uint8Array(BULK_SIZE) : this.pool.take(REGION_SIZE);
     return bytes;

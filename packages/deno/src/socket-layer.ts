@@ -17,6 +17,7 @@ import type {
   SocketLayer,
 } from "@tether/adapter-kit";
 import { opened } from "./deno-socket.ts";
+import { latin1Decoder } from "./latin1.ts";
 import { DenoListener } from "./listener.ts";
 import { connectTls, listenTls } from "./tls.ts";
 
@@ -31,6 +32,8 @@ export const denoSocketLayer: SocketLayer = {
   // Reads go into fresh space each time (read-buffer.ts): what `data`
   // receives is never written again.
   reusesReadBuffers: false,
+  // Heads are decoded by Node's latin1Slice as Deno provides it (latin1.ts).
+  ...(latin1Decoder !== undefined ? { decodeLatin1: latin1Decoder } : {}),
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     try {

@@ -22,6 +22,8 @@ import {
   text,
 } from "@tether/conformance";
 import { denoSocketLayer } from "../src/index.ts";
+// The layer's head decoder against core's portable one (run with these tests, under --allow-net).
+import "./latin1.test.ts";
 
 Deno.test.sanitizer({ ops: true, resources: true });
 

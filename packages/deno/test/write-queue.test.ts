@@ -167,6 +167,22 @@ Deno.test("DenoSocket: what one data() call writes leaves in one write()", async
   assert.equal(conn.log.at(-1), "close");
 });
 
+Deno.test("DenoSocket: a close() or a reset inside data() after a write: the write leaves first, or never", async () => {
+  for (const reset of [false, true]) {
+    const conn = new ScriptedConn([bytes(1)]);
+    const error = await run(conn, (socket) => {
+      socket.write([bytes(5)]);
+      socket.close(reset);
+    });
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      conn.log,
+      reset ? ["read", "close"] : ["read", "write 5", "close"],
+      `reset ${reset}`,
+    );
+  }
+});
+
 Deno.test("DenoSocket: writes made after data() returned (an async answer) leave together, before close", async () => {
   const conn = new ScriptedConn([bytes(1)]);
   let socket: RawSocket | null = null;

@@ -1,0 +1,77 @@
+/**
+ * The requests of a server connection that await (or are receiving) their
+ * responses, oldest first: responses go out in the order the requests came
+ * (RFC 9112 §9.3.2), so the oldest is the one being answered and the ones
+ * behind it are pipelined (read ahead, up to a limit: server-connection.ts).
+ *
+ * The oldest is kept apart from the ones behind it, which share a frozen
+ * empty list while there are none: one request at a time, the usual case,
+ * needs no list, and an idle connection holds none.
+ */
+import { ConnectionBase } from "./connection-base.ts";
+import type { CloseReason } from "./keep-alive.ts";
+import type { HttpVersion } from "./message.ts";
+
+/** One request awaiting (or receiving) its response. */
+export interface ServerExchange {
+  readonly id: number;
+  readonly method: string;
+  readonly version: HttpVersion;
+  /** Why the request itself ended persistence, if it did. */
+  readonly closeReason: CloseReason | null;
+  /** The request asked to switch protocols (Upgrade, or CONNECT). */
+  readonly switchRequested: boolean;
+  readonly expectContinue: boolean;
+  /** The request's body has been read to its end (or it has none). */
+  requestEnded: boolean;
+  continueSent: boolean;
+  responseStarted: boolean;
+  /** Our response switches protocols once written. */
+  switching: boolean;
+}
+
+/** The empty list of later exchanges, shared (frozen: exchanges are added to a list of their own). */
+const NONE_LATER: ServerExchange[] = Object.freeze([]) as unknown as ServerExchange[];
+
+/** The exchanges of a server connection, in request order. See the module comment. */
+export abstract class ServerExchanges extends ConnectionBase {
+  /** The oldest exchange, or null when none is pending. */
+  protected first: ServerExchange | null = null;
+  /** The pipelined exchanges behind {@link first}, oldest first. */
+  private later: ServerExchange[] = NONE_LATER;
+
+  /** Requests received that still await the end of their response. */
+  get pendingResponses(): number {
+    return this.first === null ? 0 : 1 + this.later.length;
+  }
+
+  /** Adds the exchange of a request just read, behind every other. */
+  protected addPending(ex: ServerExchange): void {
+    if (this.first === null) this.first = ex;
+    else if (this.later === NONE_LATER) this.later = [ex];
+    else this.later.push(ex);
+  }
+
+  /** `ex` is the newest pending exchange (nothing was read after it). */
+  protected isNewest(ex: ServerExchange): boolean {
+    const later = this.later;
+    return later.length === 0 ? this.first === ex : later[later.length - 1] === ex;
+  }
+
+  /** Forgets every exchange behind the oldest (they will not be answered). */
+  protected dropLater(): void {
+    this.later = NONE_LATER;
+  }
+
+  /** Takes the oldest exchange out (its response ended) and returns it. */
+  protected takeOldest(): ServerExchange {
+    const ex = this.first as ServerExchange;
+    const later = this.later;
+    if (later.length === 0) this.first = null;
+    else {
+      this.first = later.shift() as ServerExchange;
+      if (later.length === 0) this.later = NONE_LATER;
+    }
+    return ex;
+  }
+}

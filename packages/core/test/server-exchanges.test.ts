@@ -1,0 +1,96 @@
+/**
+ * The pending exchanges of a server connection (server-exchanges.ts):
+ * however requests and answers interleave, responses are matched to
+ * requests strictly in order (RFC 9112 §9.3.2) and the count of pending
+ * responses is exact — also over long pipelined runs whose queue never
+ * empties (its used part is cut off as it goes).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ServerConnection } from "../src/server-connection.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder("latin1");
+const GET = (n: number) => `GET /${n} HTTP/1.1\r\nHost: a\r\n\r\n`;
+
+/** Reads every request now readable; returns their targets. */
+function readAll(conn: ServerConnection): string[] {
+  const out: string[] = [];
+  for (let ev = conn.nextEvent(); ev !== null; ev = conn.nextEvent()) {
+    if (ev.type === "request") out.push(ev.head.target);
+  }
+  return out;
+}
+
+/** Answers the oldest pending request with its own target as the body. */
+function answer(conn: ServerConnection, target: string): string {
+  const head = dec.decode(conn.respond({ status: 200 }, { bodyLength: target.length }));
+  const body = conn
+    .sendData(enc.encode(target))
+    .map((b) => dec.decode(b))
+    .join("");
+  conn.sendEnd();
+  return head + body;
+}
+
+describe("pending exchanges (RFC 9112 §9.3.2)", () => {
+  it("RFC 9112 §9.3.2: 200 pipelined requests read 4 at a time are answered in order, the queue never emptying", () => {
+    const conn = new ServerConnection({ maxPipelinedRequests: 4 });
+    conn.receive(enc.encode(Array.from({ length: 200 }, (_, i) => GET(i)).join("")));
+    const read: string[] = readAll(conn);
+    expect(read.length).toBe(4);
+    let answered = 0;
+    while (answered < 200) {
+      expect(conn.pendingResponses).toBe(read.length - answered);
+      const wire = answer(conn, read[answered] as string);
+      expect(wire.endsWith(`\r\n\r\n/${answered}`)).toBe(true);
+      answered++;
+      read.push(...readAll(conn));
+    }
+    expect(read).toEqual(Array.from({ length: 200 }, (_, i) => `/${i}`));
+    expect(conn.pendingResponses).toBe(0);
+    expect(conn.requestsAnswered).toBe(200);
+  });
+
+  it("property: any interleaving of arrivals and answers keeps order and the pending count", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.oneof(fc.constant(-1), fc.integer({ min: 1, max: 6 })), { maxLength: 120 }),
+        (limit, steps) => {
+          const conn = new ServerConnection({ maxPipelinedRequests: limit });
+          let sent = 0;
+          let answered = 0;
+          const read: string[] = [];
+          for (const step of steps) {
+            if (step > 0) {
+              let text = "";
+              for (let i = 0; i < step; i++) text += GET(sent++);
+              conn.receive(enc.encode(text));
+            } else if (read.length > answered) {
+              answer(conn, read[answered] as string);
+              answered++;
+            }
+            read.push(...readAll(conn));
+            expect(conn.pendingResponses).toBe(read.length - answered);
+            expect(conn.pendingResponses).toBeLessThanOrEqual(limit);
+          }
+          expect(read).toEqual(Array.from({ length: read.length }, (_, i) => `/${i}`));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("RFC 9112 §9.6: the answer that ends persistence drops the requests read after it", () => {
+    const conn = new ServerConnection();
+    conn.receive(
+      enc.encode(`${GET(0)}GET /1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n${GET(2)}`),
+    );
+    expect(readAll(conn)).toEqual(["/0", "/1"]);
+    answer(conn, "/0");
+    expect(answer(conn, "/1")).toContain("Connection: close");
+    expect(conn.pendingResponses).toBe(0);
+    expect(conn.state).toBe("must-close");
+  });
+});
