@@ -179,20 +179,7 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
 
   it("a stream of one chunk that ends at once gets a Content-Length, as before", async () => {
     use();
-    const p = parse(
-      await wire(
-        () =>
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(enc.encode("abcd"));
-                c.close();
-              },
-            }),
-          ),
-        get(),
-      ),
-    );
+    const p = parse(await wire(() => readyResponse("abcd"), get()));
     expect(field(p, "content-length")).toEqual(["4"]);
     expect(field(p, "transfer-encoding")).toEqual([]);
     expect(p.body).toBe("abcd");
@@ -200,21 +187,7 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
 
   it("a stream of two chunks ready at once is sent chunked, as before", async () => {
     use();
-    const p = parse(
-      await wire(
-        () =>
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(enc.encode("ab"));
-                c.enqueue(enc.encode("cd"));
-                c.close();
-              },
-            }),
-          ),
-        get(),
-      ),
-    );
+    const p = parse(await wire(() => readyResponse("ab", "cd"), get()));
     expect(field(p, "transfer-encoding")).toEqual(["chunked"]);
     expect(field(p, "content-length")).toEqual([]);
     expect(p.body).toBe("2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n");
@@ -326,6 +299,18 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
     expect(parse(text).body).toBe("slow");
   });
 });
+
+/** A response whose stream has every one of `parts` queued at once, as a chunk each, and ends. */
+function readyResponse(...parts: string[]): Response {
+  return new Response(
+    new ReadableStream({
+      start(c) {
+        for (const part of parts) c.enqueue(enc.encode(part));
+        c.close();
+      },
+    }),
+  );
+}
 
 /** A response whose stream gives `text` once, `ms` after it is first pulled, then ends. */
 function slowResponse(ms: number, text: string): Response {
