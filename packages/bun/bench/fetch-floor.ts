@@ -46,6 +46,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Socket } from "bun";
 import { heldSize } from "../../adapter-kit/src/held-content.ts";
+import { concatBytes } from "../../adapter-kit/src/web.ts";
 import { bodyResponse } from "../../conformance/bench-kit/payload.ts";
 import {
   cpuMicros,
@@ -147,7 +148,7 @@ async function readAll(response: Response): Promise<Uint8Array> {
     if (done) break;
     chunks.push(value);
   }
-  return join(chunks);
+  return concatBytes(chunks);
 }
 
 interface Conn {
@@ -200,20 +201,7 @@ function startFloor({ reading, request }: Floor): number {
 
 /** The answers to `contents`, in one buffer. */
 function answers(contents: readonly Uint8Array[]): Uint8Array {
-  return join(contents.map(answer));
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(contents.map(answer));
 }
 
 const FLOORS: readonly Floor[] = [
