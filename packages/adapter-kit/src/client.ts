@@ -356,16 +356,13 @@ class Client implements TetherClient {
 
   /** `id` is done (`gone`), or its attempt is: its connection no longer carries it. */
   private settled(id: number, gone = true): void {
-    if (!this.pipelining) {
-      if (gone) this.exchanges.delete(id);
-      return; // nothing is kept per connection (see `assign`)
-    }
-    const ex = this.exchanges.get(id);
+    // Without pipelining nothing is kept per connection (see `assign`).
+    const ex = this.pipelining ? this.exchanges.get(id) : undefined;
     if (gone) this.exchanges.delete(id);
-    if (ex === undefined) return;
+    if (ex === undefined || ex.assignedTo === 0) return;
     const connection = ex.assignedTo;
     ex.assignedTo = 0;
-    if (connection !== 0) this.release(connection);
+    this.release(connection);
   }
 
   private emit(event: ConnectionEvent): void {
