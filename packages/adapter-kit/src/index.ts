@@ -1,4 +1,5 @@
 export type * from "./api.ts";
+export { latin1SliceDecoder } from "./buffer-latin1.ts";
 export { createClientFactory } from "./client.ts";
 export { DeadlineTimer, now } from "./clock.ts";
 export { Listeners } from "./listeners.ts";

@@ -39,6 +39,7 @@ import type {
   SocketHandlers,
   SocketLayer,
 } from "@tether/adapter-kit";
+import { latin1SliceDecoder } from "@tether/adapter-kit";
 import type { Socket, TCPSocketListener } from "bun";
 import { BunSocket, bare } from "./bun-socket.ts";
 import { DialledBunSocket } from "./dialled-socket.ts";
@@ -67,25 +68,19 @@ class BunListener implements RawListener {
 function ignore(): void {}
 
 /**
- * `Buffer#latin1Slice(start, end)`: ISO-8859-1 proper, on any `Uint8Array`
- * (module comment). Bun's own method, not a standard one: should a release
- * drop it, core's portable decoder is used.
+ * Core's parsers decode head octets with Bun's `Buffer#latin1Slice`
+ * (`SocketLayer.decodeLatin1`; module comment, adapter-kit buffer-latin1.ts).
+ * Bun's own method, not a standard one: should a release drop it, core's
+ * portable decoder is used.
  */
-const latin1Slice = (
-  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
-).latin1Slice;
-
-/** Core's parsers decode head octets with it (`SocketLayer.decodeLatin1`). */
-function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
-  return (latin1Slice as (start: number, end: number) => string).call(bytes, start, end);
-}
+const decodeLatin1 = latin1SliceDecoder(Buffer.prototype);
 
 /** {@link SocketLayer} over `Bun.listen` / `Bun.connect` (Bun 1.4 and newer). */
 export const bunSocketLayer: SocketLayer = {
   runtime: "bun",
   // Bun hands each read over in a fresh buffer (module comment).
   reusesReadBuffers: false,
-  ...(typeof latin1Slice === "function" ? { decodeLatin1 } : {}),
+  ...(decodeLatin1 !== undefined ? { decodeLatin1 } : {}),
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
     try {

@@ -17,19 +17,11 @@
  * a Deno release drop the method, {@link latin1Decoder} is undefined and
  * core's portable decoder is used.
  */
+
 import { Buffer } from "node:buffer";
-
-/** `Buffer.prototype.latin1Slice`, called with any `Uint8Array` as `this`. */
-const latin1Slice = (
-  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
-).latin1Slice;
-
-/** Decodes `bytes[start, end)`, one code point U+0000–U+00FF per octet. */
-function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
-  return (latin1Slice as (start: number, end: number) => string).call(bytes, start, end);
-}
+import { latin1SliceDecoder } from "@tether/adapter-kit";
 
 /** The layer's head decoder, or undefined when this Deno has no latin1Slice. */
 export const latin1Decoder:
   | ((bytes: Uint8Array, start: number, end: number) => string)
-  | undefined = typeof latin1Slice === "function" ? decodeLatin1 : undefined;
+  | undefined = latin1SliceDecoder(Buffer.prototype);

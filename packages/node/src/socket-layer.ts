@@ -25,6 +25,7 @@ import type {
   SocketHandlers,
   SocketLayer,
 } from "@tether/adapter-kit";
+import { latin1SliceDecoder } from "@tether/adapter-kit";
 import { clientOptions, createTlsServer, rememberSessions, TlsHandlers } from "./tls.ts";
 
 /** Writes of several buffers up to this many bytes in all are copied into one buffer. */
@@ -248,24 +249,13 @@ function bare(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
-/**
- * `Buffer#latin1Slice(start, end)`: what `toString("latin1")` runs, without
- * its argument handling. Node's latin1 is ISO-8859-1 proper (0x80–0x9F stay
- * U+0080–U+009F). It reads any `Uint8Array`, Buffer or not.
- */
-const latin1Slice = (
-  Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string }
-).latin1Slice;
-
-/** Core's parsers decode head octets with it (`ParserOptions.decodeLatin1`). */
-function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
-  return (latin1Slice as (start: number, end: number) => string).call(bytes, start, end);
-}
+/** Core's parsers decode head octets with it (`SocketLayer.decodeLatin1`; adapter-kit buffer-latin1.ts). */
+const decodeLatin1 = latin1SliceDecoder(Buffer.prototype);
 
 /**
  * `Buffer#latin1Write(string, offset, length)`: what `write(s, "latin1")`
  * runs, without its argument handling; one octet per code unit. Like
- * `latin1Slice` it takes any `Uint8Array` as `this`.
+ * `Buffer#latin1Slice` it takes any `Uint8Array` as `this`.
  */
 const latin1Write = (
   Buffer.prototype as unknown as {
@@ -288,7 +278,7 @@ export const nodeSocketLayer: SocketLayer = {
   runtime: "node",
   reusesReadBuffers: false,
   // An internal method: should a Node release drop it, core's portable decoder is used.
-  ...(typeof latin1Slice === "function" ? { decodeLatin1 } : {}),
+  ...(decodeLatin1 !== undefined ? { decodeLatin1 } : {}),
   ...(typeof latin1Write === "function" ? { encodeLatin1 } : {}),
 
   listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
