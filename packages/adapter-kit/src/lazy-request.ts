@@ -36,36 +36,78 @@ const LAZY_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
 /** Methods whose Web `Request` may not carry a body (Fetch Standard). */
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 
-/** What a request is made of, before any Web object exists. */
+/** What a request is made of, before any Web object exists (see {@link LazyRequest.of}). */
 export interface RequestParts {
   readonly head: RequestHead;
-  /** The absolute URL, not yet parsed (see `requestUrl`). */
-  readonly url: string;
+  /** The host for a URL when the request names none (see {@link requestUrl}). */
+  readonly fallbackHost: string;
   /** The body stream, or null (GET and HEAD bodies are not exposed). */
   readonly body: ReadableStream<Uint8Array> | null;
   readonly signal: SignalSource | undefined;
 }
 
-/** A `Request` built on demand. See the module comment. */
+/**
+ * The URL a request addresses (RFC 9112 §3.3): the absolute-form target as
+ * is; otherwise `http://` + Host + origin-form target. Authority-form
+ * (CONNECT) and asterisk-form (OPTIONS *) map to the authority's root.
+ */
+export function requestUrl(head: RequestHead, fallbackHost: string): string {
+  switch (head.targetForm) {
+    case "absolute":
+      return head.target;
+    case "authority":
+      return `http://${head.target}/`;
+    default: {
+      const host = head.fields.get("host") || fallbackHost;
+      const path = head.targetForm === "asterisk" ? "/" : head.target;
+      return `http://${host}${path}`;
+    }
+  }
+}
+
+/**
+ * A `Request` built on demand. See the module comment. Its parts are its
+ * own fields (no parts object per request), and its URL is made only when
+ * read.
+ */
 export class LazyRequest {
-  #parts: RequestParts;
+  readonly #head: RequestHead;
+  readonly #fallbackHost: string;
+  readonly #body: ReadableStream<Uint8Array> | null;
+  readonly #signal: SignalSource | undefined;
   #real: Request | null = null;
   #url: string | null = null;
   #headers: Headers | null = null;
 
-  private constructor(parts: RequestParts) {
-    this.#parts = parts;
+  private constructor(
+    head: RequestHead,
+    fallbackHost: string,
+    body: ReadableStream<Uint8Array> | null,
+    signal: SignalSource | undefined,
+  ) {
+    this.#head = head;
+    this.#fallbackHost = fallbackHost;
+    this.#body = body;
+    this.#signal = signal;
   }
 
   /**
-   * The `Request` for `parts`: a lazy one for the common methods, else the
-   * native one, built now (it may throw the runtime's TypeError).
+   * The `Request` for these parts (see {@link RequestParts}): a lazy one for
+   * the common methods, else the native one, built now (it may throw the
+   * runtime's TypeError).
    */
-  static of(parts: RequestParts): Request {
-    const body = NO_BODY_METHODS.has(parts.head.method) ? null : parts.body;
-    const own = body === parts.body ? parts : { ...parts, body };
-    if (!LAZY_METHODS.has(parts.head.method)) return nativeRequest(own, null);
-    return new LazyRequest(own) as unknown as Request;
+  static of(
+    head: RequestHead,
+    fallbackHost: string,
+    body: ReadableStream<Uint8Array> | null,
+    signal: SignalSource | undefined,
+  ): Request {
+    const method = head.method;
+    const own = NO_BODY_METHODS.has(method) ? null : body;
+    if (!LAZY_METHODS.has(method)) {
+      return nativeRequest({ head, fallbackHost, body: own, signal }, null);
+    }
+    return new LazyRequest(head, fallbackHost, own, signal) as unknown as Request;
   }
 
   /** Whether the native `Request` has been built. */
@@ -77,21 +119,30 @@ export class LazyRequest {
   static native(request: LazyRequest): Request {
     let real = request.#real;
     if (real === null) {
-      real = nativeRequest(request.#parts, request.#headers);
+      const parts = {
+        head: request.#head,
+        fallbackHost: request.#fallbackHost,
+        body: request.#body,
+        signal: request.#signal,
+      };
+      real = nativeRequest(parts, request.#headers);
       request.#real = real;
     }
     return real;
   }
 
   get method(): string {
-    return this.#parts.head.method;
+    return this.#head.method;
   }
 
   /** The URL as the URL Standard serializes it (what `Request#url` gives). */
   get url(): string {
     let url = this.#url;
     if (url === null) {
-      url = this.#real !== null ? this.#real.url : new URL(this.#parts.url).href;
+      url =
+        this.#real !== null
+          ? this.#real.url
+          : new URL(requestUrl(this.#head, this.#fallbackHost)).href;
       this.#url = url;
     }
     return url;
@@ -101,14 +152,14 @@ export class LazyRequest {
   get headers(): Headers {
     let headers = this.#headers;
     if (headers === null) {
-      headers = this.#real !== null ? this.#real.headers : headersOf(this.#parts.head.fields.raw);
+      headers = this.#real !== null ? this.#real.headers : headersOf(this.#head.fields.raw);
       this.#headers = headers;
     }
     return headers;
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.#real === null && this.#parts.body === null) return null;
+    if (this.#real === null && this.#body === null) return null;
     return LazyRequest.native(this).body;
   }
 
@@ -166,11 +217,12 @@ function nativeRequest(parts: RequestParts, headers: Headers | null): Request {
   };
   const signal = parts.signal;
   if (signal !== undefined) init.signal = signalOf(signal);
-  if (parts.body !== null) {
-    init.body = parts.body;
+  const body = parts.body;
+  if (body !== null) {
+    init.body = body;
     init.duplex = "half";
   }
-  return new Request(parts.url, init);
+  return new Request(requestUrl(parts.head, parts.fallbackHost), init);
 }
 
 /** The signal a {@link SignalSource} stands for (made now if it is made on demand). */

@@ -17,6 +17,7 @@
  * never takes the fast path.
  */
 import type { ServerSession } from "@tether/core";
+import { contentTypeApart } from "./content-type-apart.ts";
 import { QuickResponse } from "./quick-response.ts";
 import type { ServerExchange } from "./server-exchange.ts";
 
@@ -47,6 +48,9 @@ function findInnerKey(): symbol | null {
 }
 
 const INNER: symbol | null = findInnerKey();
+
+/** A Content-Type the runtime keeps beside the inner field list (content-type-apart.ts). */
+const typeApart = INNER === null ? () => undefined : contentTypeApart(INNER);
 
 /** Whether this runtime's responses can be read without their stream. */
 export const FAST_RESPONSES_AVAILABLE: boolean = INNER !== null;
@@ -128,7 +132,8 @@ export function statusHasNoBody(status: number): boolean {
 export interface WebHead {
   readonly status: number;
   readonly reason: string;
-  readonly fields: [string, string][];
+  /** Shared with later responses whose heads are equal (see {@link publicHead}): never changed. */
+  readonly fields: readonly (readonly [string, string])[];
   readonly declared: string | null;
 }
 
@@ -139,27 +144,79 @@ export interface WebHead {
  * has looked at the body: Deno completes the list then).
  */
 export function webHead(response: Response, inner: boolean): WebHead {
-  const head = { status: response.status, reason: response.statusText, declared: null };
-  return (inner ? innerHead(response, head) : null) ?? publicHead(response, head);
+  const status = response.status;
+  const reason = response.statusText;
+  return (
+    (inner ? innerHead(response, status, reason) : null) ?? publicHead(response, status, reason)
+  );
 }
 
-type HeadStart = Omit<WebHead, "fields">;
+/**
+ * The last head {@link publicHead} read from a `Headers` that tells how many
+ * entries it visits (`count`, Bun), when it had no Content-Length,
+ * Transfer-Encoding or Set-Cookie; null otherwise.
+ */
+let lastHead: WebHead | null = null;
 
-/** The head from the `Headers` object: sorted, combined, Set-Cookie apart. */
-function publicHead(response: Response, start: HeadStart): WebHead {
+/**
+ * The head from the `Headers` object: sorted, combined, Set-Cookie apart.
+ *
+ * Where `Headers` tells how many entries its iteration visits (`count`,
+ * Bun: one per name, each Set-Cookie apart), a head equal to the last one
+ * read is that head again, shared: same status, same reason, as many
+ * entries, and each of the last head's names with the same value. As many
+ * entries, every one of those names among them: there is no other, so the
+ * sorted, combined list is the same, octet for octet. Comparing costs a
+ * `get()` per field where reading costs a callback and a pair per field
+ * (about half, measured on Bun 1.4), and the same strings make core's own
+ * comparison of repeated fields (outgoing-fields.ts) one pointer each.
+ */
+function publicHead(response: Response, status: number, reason: string): WebHead {
+  const headers = response.headers;
+  const count = (headers as { count?: unknown }).count;
+  const last = lastHead;
+  if (
+    last !== null &&
+    last.status === status &&
+    last.reason === reason &&
+    count === last.fields.length &&
+    sameValues(headers, last.fields)
+  ) {
+    return last;
+  }
   const fields: [string, string][] = [];
   let declared: string | null = null;
   let cookies = false;
+  let framing = false;
   // `forEach` visits the same sorted, combined list as the iterator without
   // an entry array per field (Fetch standard, "iterable<ByteString, ByteString>").
-  response.headers.forEach((value, name) => {
+  headers.forEach((value, name) => {
     if (name === "content-length") declared = value;
     else if (name === "set-cookie") cookies = true;
     else if (name !== "transfer-encoding") fields.push([name, value]);
+    else framing = true;
   });
   // Set-Cookie lines are never combined (RFC 6265 §3; RFC 9110 §5.3).
-  if (cookies) for (const c of response.headers.getSetCookie()) fields.push(["set-cookie", c]);
-  return { ...start, fields, declared };
+  if (cookies) for (const c of headers.getSetCookie()) fields.push(["set-cookie", c]);
+  const head: WebHead = { status, reason, fields, declared };
+  lastHead =
+    typeof count === "number" &&
+    count === fields.length &&
+    declared === null &&
+    !cookies &&
+    !framing
+      ? head
+      : null;
+  return head;
+}
+
+/** Whether `headers` gives each of `fields`' names its value there. */
+function sameValues(headers: Headers, fields: WebHead["fields"]): boolean {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as readonly [string, string];
+    if (headers.get(field[0]) !== field[1]) return false;
+  }
+  return true;
 }
 
 /**
@@ -167,12 +224,13 @@ function publicHead(response: Response, start: HeadStart): WebHead {
  * one as `[name, value]` pairs (Deno): the lines as the handler set them,
  * without building a `Headers` and its sorted iterator. Null otherwise.
  */
-function innerHead(response: Response, start: HeadStart): WebHead | null {
+function innerHead(response: Response, status: number, reason: string): WebHead | null {
   if (INNER === null) return null;
   const list = ((response as unknown as Bag)[INNER] as Bag | undefined)?.headerList;
   if (!Array.isArray(list)) return null;
   const fields: [string, string][] = [];
   let declared: string | null = null;
+  let typed = false;
   for (const line of list as unknown[]) {
     if (!Array.isArray(line)) return null;
     const [name, value] = line as unknown[];
@@ -180,8 +238,15 @@ function innerHead(response: Response, start: HeadStart): WebHead | null {
     const lower = name.toLowerCase();
     if (lower === "content-length") declared = value;
     else if (lower !== "transfer-encoding") fields.push([name, value]);
+    if (lower === "content-type") typed = true;
   }
-  return { ...start, fields, declared };
+  if (!typed) {
+    // Deno keeps some responses' Content-Type beside the list (content-type-apart.ts).
+    const type = typeApart(response);
+    if (type === undefined) return null;
+    if (type !== null) fields.push(["content-type", type]);
+  }
+  return { status, reason, fields, declared };
 }
 
 /** Writes a complete answer: head, content (`null`: no body), end, in one go. */
@@ -196,21 +261,33 @@ export function writeContent(
   const now = ex.now();
   if (ex.head.method === "HEAD") {
     // RFC 9110 §9.3.2: the head a GET would get, with the content's length.
-    if (content !== null && !statusHasNoBody(status)) {
-      fields.push(["content-length", String(length)]);
-    }
-    session.respond(head, now);
+    const lines =
+      content !== null && !statusHasNoBody(status)
+        ? [...fields, ["content-length", String(length)] as const]
+        : fields;
+    session.respond({ status, reason: head.reason, fields: lines }, now);
     return;
   }
   if (statusHasNoBody(status)) {
     session.respond(head, now);
     return;
   }
-  // Head, content and end in one call: one write, one settling.
-  session.respond(head, now, { bodyLength: length, body: content ?? EMPTY });
+  // Head, content and end in one call: one write, one settling. The
+  // session reads the options during the call and does not keep them, so one
+  // scratch object serves every answer (emptied after: no content is held).
+  const options = contentOptions;
+  options.bodyLength = length;
+  options.body = content ?? EMPTY;
+  try {
+    session.respond(head, now, options);
+  } finally {
+    options.body = EMPTY;
+  }
 }
 
 const EMPTY = new Uint8Array(0);
+/** The options of a complete answer, filled in for each (see {@link writeContent}). */
+const contentOptions: { bodyLength: number; body: Uint8Array } = { bodyLength: 0, body: EMPTY };
 
 /**
  * Writes `response` now if its content is in memory; false (nothing done)

@@ -36,6 +36,11 @@ export interface DriverHost {
  */
 let eventTime: number | null = null;
 
+/** The time of a socket event: the socket's own clock when it has one (RawSocket.eventTime). */
+function eventNow(socket: RawSocket): number {
+  return socket.eventTime !== undefined ? socket.eventTime() : now();
+}
+
 /** One accepted connection. See the module comment. */
 export class ServerConnectionDriver
   extends DriverFlags
@@ -112,7 +117,7 @@ export class ServerConnectionDriver
     }
     const session = this.session;
     if (session === null) return;
-    const t = now();
+    const t = eventNow(this.socket as RawSocket);
     const outer = eventTime;
     eventTime = t;
     try {
@@ -128,7 +133,7 @@ export class ServerConnectionDriver
       this.tunnel.end();
       return;
     }
-    this.session?.peerEnded(now());
+    this.session?.peerEnded(eventNow(this.socket as RawSocket));
     this.run();
   }
 

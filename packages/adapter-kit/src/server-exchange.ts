@@ -5,6 +5,7 @@
  */
 import type { BodyFraming, Fields, RequestHead, ServerSession } from "@tether/core";
 import type { RawResponseWriter, RequestInfo } from "./api.ts";
+import { type WebHead, writeContent } from "./response-fast-path.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import { type FieldInit, StreamWriter, writeComplete } from "./response-writer.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
@@ -22,6 +23,13 @@ const BODY_HIGH_WATER = 64 * 1024;
 
 /** The answer is a complete body kept in the exchange (see `ServerExchange.respond`). */
 const COMPLETE = 1;
+/** The answer is a Web head and its complete content (see `ServerExchange.respondContent`). */
+const WEB_CONTENT = 2;
+
+type Answer =
+  | ((session: ServerSession) => Promise<void> | void)
+  | typeof COMPLETE
+  | typeof WEB_CONTENT;
 
 /** A request, its body as it arrives, and the means to answer it. */
 export class ServerExchange extends ExchangeState {
@@ -33,13 +41,14 @@ export class ServerExchange extends ExchangeState {
   /**
    * The answer, waiting for this exchange's turn: {@link COMPLETE} for a
    * complete body given to {@link respond} (kept in the three fields below,
-   * no closure per response), else a function that writes it.
+   * no closure per response), {@link WEB_CONTENT} for a Web head and its
+   * content (in `webHead` and `content`), else a function that writes it.
    */
-  private answer: ((session: ServerSession) => Promise<void> | void) | typeof COMPLETE | null =
-    null;
+  private answer: Answer | null = null;
   private status = 0;
   private fields: FieldInit | undefined = undefined;
   private content: Uint8Array | undefined = undefined;
+  private webHead: WebHead | null = null;
   // Flags, the request body's state, the abort signal and the connection
   // facts: server-exchange-state.ts.
 
@@ -72,6 +81,15 @@ export class ServerExchange extends ExchangeState {
       this.infoMade = info;
     }
     return info;
+  }
+
+  /**
+   * The same facts as {@link info}, made now and not kept: for a caller that
+   * reads them once per exchange (the fetch handler's argument), which
+   * saves keeping them in the exchange's rare part (server-exchange-state.ts).
+   */
+  infoOnce(): RequestInfo {
+    return this.infoMade ?? this.driver.info(this.id);
   }
 
   /**
@@ -231,7 +249,21 @@ export class ServerExchange extends ExchangeState {
    */
   respondWeb(response: Response): void {
     // Only a first answer is taken (setAnswer): a later one is not even read.
-    if (this.answer === null && !this.settled) this.setAnswer(prepareWeb(this, response));
+    if (this.answer === null && !this.settled) {
+      const answer = prepareWeb(this, response);
+      if (answer !== undefined) this.setAnswer(answer);
+    }
+  }
+
+  /**
+   * Answers with a Web response's head and its whole content (`null`: no
+   * body), as web-answer.ts found them: kept in the exchange, no closure.
+   */
+  respondContent(head: WebHead, content: Uint8Array | null): void {
+    if (this.answer !== null || this.settled) return; // answered twice: ignore
+    this.webHead = head;
+    this.content = content ?? undefined;
+    this.setAnswer(WEB_CONTENT);
   }
 
   /**
@@ -280,6 +312,9 @@ export class ServerExchange extends ExchangeState {
       if (session === null) pending = undefined;
       else if (answer === COMPLETE) {
         writeComplete(this, session, this.status, this.fields, this.content);
+        pending = undefined;
+      } else if (answer === WEB_CONTENT) {
+        writeContent(this, session, this.webHead as WebHead, this.content ?? null);
         pending = undefined;
       } else pending = (answer as (session: ServerSession) => Promise<void> | void)(session);
     } catch {
@@ -334,9 +369,7 @@ export class ServerExchange extends ExchangeState {
     return this.driver.now();
   }
 
-  private setAnswer(
-    answer: ((session: ServerSession) => Promise<void> | void) | typeof COMPLETE,
-  ): void {
+  private setAnswer(answer: Answer): void {
     if (this.answer !== null || this.settled) return; // answered twice: ignore
     this.answer = answer;
     this.queue.ready();

@@ -172,7 +172,7 @@ class Server implements TetherServer, DriverHost {
       let response: Response | Promise<Response>;
       try {
         const request = ex.webRequest(this.fallbackHost);
-        response = fetch(request, ex.info);
+        response = fetch(request, ex.infoOnce());
       } catch (error) {
         this.failed(ex, error);
         return;

@@ -36,6 +36,16 @@ export interface RawSocket {
    * through a proxy.
    */
   startTls?(target: ConnectOptions, established: () => void): void;
+  /**
+   * The time to stamp the event being delivered (`data`, `end`) with:
+   * monotonic milliseconds, whole, never less than an earlier answer, and
+   * read no earlier than the event's bytes arrived. For a runtime whose
+   * clock is costly to read (a native call on Deno) and that delivers many
+   * events in one turn of its event loop: it may read the clock once per
+   * turn. Never the wall clock, which can jump. Optional: without it the
+   * server reads the monotonic clock for every event.
+   */
+  eventTime?(): number;
   /** The peer's address (IP literal, no brackets), when known. */
   readonly remoteAddress: string;
   readonly remotePort: number;

@@ -68,17 +68,19 @@ export function answerWeb(
   session: ServerSession,
   response: Response,
 ): Promise<void> | undefined {
-  const peek = webAnswerWays.peek;
-  if (writeWebNow(ex, session, response, peek)) return undefined;
-  if (peek) return writeWeb(ex, session, response);
-  return prepareWeb(ex, response)(session);
+  if (writeWebNow(ex, session, response, webAnswerWays.peek)) return undefined;
+  // Content in memory whose declared Content-Length disagrees: the general
+  // way, which treats it as before (prepareWeb would come back here).
+  return writeWeb(ex, session, response);
 }
 
 /** What runs at an exchange's turn to write its answer (see ServerExchange.write). */
 export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
 
 /**
- * The answer to `ex` with `response`, made when the handler gives it. Way 2
+ * The answer to `ex` with `response`, made when the handler gives it, or
+ * nothing when it was given to `ex` already (a head and its whole content,
+ * `ServerExchange.respondContent`: no closure per response). Way 2
  * (module comment) begins reading the body at once rather than at the
  * exchange's turn: pipelined answers queued behind an earlier one are read
  * meanwhile and written as soon as their turn comes, without a promise.
@@ -86,7 +88,7 @@ export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
  * read is dropped and the body is left as it is, neither read further nor
  * cancelled.
  */
-export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
+export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer | undefined {
   if (webAnswerWays.peek || memoryContent(response, false) !== undefined) {
     return (session) => answerWeb(ex, session, response);
   }
@@ -96,26 +98,35 @@ export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer {
     const size = heldSize(response);
     if (size > 0 && size <= HELD_READ_SIZE) {
       const answer = takeHeld(ex, head, response);
-      if (answer !== null) return answer;
+      if (answer !== null) return answer === GIVEN ? undefined : answer;
     }
   }
   const body = response.body;
   if (body === null || statusHasNoBody(head.status)) {
     if (body !== null) void body.cancel().catch(() => {});
-    return (session) => writeAhead(ex, session, head, null);
+    ex.respondContent(head, null);
+    return undefined;
   }
   const reading = new BodyReading(ex, head);
   reading.start(body, response);
   return (session) => reading.answer(session);
 }
 
+/** What {@link takeHeld} gives when it handed the answer to the exchange itself. */
+const GIVEN = 0;
+
 /**
  * Way 2 for content held in memory (held-content.ts): `bytes()`, taken at
- * once when it is already settled (it is, on Bun), without the stream.
- * Null when `bytes()` refuses (a body the application read or locked): the
- * caller then reads the stream as before, which fails the same way.
+ * once when it is already settled (it is, on Bun), without the stream, and
+ * then given to the exchange at once ({@link GIVEN}). Null when `bytes()`
+ * refuses (a body the application read or locked): the caller then reads
+ * the stream as before, which fails the same way.
  */
-function takeHeld(ex: ServerExchange, head: WebHead, response: Response): WebAnswer | null {
+function takeHeld(
+  ex: ServerExchange,
+  head: WebHead,
+  response: Response,
+): WebAnswer | typeof GIVEN | null {
   let pending: Promise<Uint8Array>;
   try {
     pending = heldBytes(response);
@@ -129,7 +140,9 @@ function takeHeld(ex: ServerExchange, head: WebHead, response: Response): WebAns
   }
   if (state === "fulfilled") {
     const ahead = whole(PEEK?.(pending) as Uint8Array, head, response);
-    return (session) => writeAhead(ex, session, head, ahead);
+    if (ahead instanceof Response) return (session) => writeWeb(ex, session, ahead);
+    ex.respondContent(head, ahead);
+    return GIVEN;
   }
   const reading = new BodyReading(ex, head);
   reading.take(pending, response);

@@ -8,24 +8,7 @@ import { headersOf, LazyRequest, type SignalSource } from "./lazy-request.ts";
 
 const utf8 = new TextEncoder();
 
-/**
- * The URL a request addresses (RFC 9112 §3.3): the absolute-form target as
- * is; otherwise `http://` + Host + origin-form target. Authority-form
- * (CONNECT) and asterisk-form (OPTIONS *) map to the authority's root.
- */
-export function requestUrl(head: RequestHead, fallbackHost: string): string {
-  switch (head.targetForm) {
-    case "absolute":
-      return head.target;
-    case "authority":
-      return `http://${head.target}/`;
-    default: {
-      const host = head.fields.get("host") || fallbackHost;
-      const path = head.targetForm === "asterisk" ? "/" : head.target;
-      return `http://${host}${path}`;
-    }
-  }
-}
+export { requestUrl } from "./lazy-request.ts";
 
 /** Builds a Web `Headers` from field lines (names keep their case in `raw` only). */
 export function toHeaders(raw: readonly string[]): Headers {
@@ -60,7 +43,7 @@ export function toWebRequest(
   fallbackHost: string,
   signal?: SignalSource,
 ): Request {
-  return LazyRequest.of({ head, url: requestUrl(head, fallbackHost), body, signal });
+  return LazyRequest.of(head, fallbackHost, body, signal);
 }
 
 /** A Web `Response` taken apart for core's serializer. */

@@ -9,6 +9,12 @@
  *   bun bench/js-cost.ts                   # every case, 9 rounds
  *   bun bench/js-cost.ts --rounds 15 --only pipelined
  *   bun --cpu-prof --cpu-prof-dir=/tmp/p bench/js-cost.ts --only keep-alive
+ *   bun bench/js-cost.ts --variant "bun layer"   # one variant alone
+ *   bun bench/js-cost.ts --requests 20000 --rounds 41   # shorter, more rounds (server cases)
+ *   bun bench/js-cost.ts --variant "bun layer" --baseline /tmp/ak-before/src
+ *       # adds a variant "baseline": the same layer over another copy of adapter-kit's src
+ *       # (its index.ts; give the copy a node_modules that resolves @tether/core), to
+ *       # compare a change with the code before it in the same process, round by round
  *
  * Variants: `bun layer` (bunSocketLayer's hooks, as `serve()` runs) and
  * `portable` (core's portable head decoder instead of Bun's `latin1Slice`).
@@ -43,7 +49,7 @@ const rounds = Number(option("--rounds", "9"));
 const only = option("--only", "");
 
 const CONNECTIONS = 50;
-const REQUESTS_PER_ROUND = 100_000;
+const REQUESTS_PER_ROUND = Number(option("--requests", "100000"));
 const REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n";
 /** Fewer bytes than this written per request: some requests went unanswered. */
 const MIN_RESPONSE_BYTES = 60;
@@ -82,6 +88,7 @@ const LISTENER: RawListener = {
 async function connections(
   hooks: SocketLayer,
   kind: "tether-handler" | "tether-fetch",
+  serveOf: typeof createServe = createServe,
 ): Promise<SocketHandlers[]> {
   let accept: (() => SocketHandlers) | null = null;
   const layer: SocketLayer = {
@@ -95,7 +102,7 @@ async function connections(
     },
   };
   // No deadline may pass while a starved process works through a round.
-  await createServe(layer)(tetherServeOptions(kind, NO_DEADLINES));
+  await serveOf(layer)(tetherServeOptions(kind, NO_DEADLINES));
   const out: SocketHandlers[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
     const handlers = (accept as unknown as () => SocketHandlers)();
@@ -205,10 +212,25 @@ const CASES = [
   { name: "client request()", kind: "request", perRead: 0 },
   { name: "client fetch() wide", kind: "fetch-wide", perRead: 0 },
 ] as const;
-const VARIANTS: readonly { name: string; layer: SocketLayer }[] = [
+const baselineDir = option("--baseline", "");
+const VARIANTS: readonly { name: string; layer: SocketLayer; serve?: typeof createServe }[] = [
   { name: "bun layer", layer: bunSocketLayer },
   { name: "portable", layer: { ...bunSocketLayer, decodeLatin1: undefined } },
-];
+]
+  .filter((v) => option("--variant", v.name) === v.name)
+  .concat(
+    baselineDir === ""
+      ? []
+      : [
+          {
+            name: "baseline",
+            layer: bunSocketLayer,
+            serve: (
+              (await import(`${baselineDir}/index.ts`)) as { createServe: typeof createServe }
+            ).createServe,
+          },
+        ],
+  );
 
 /** Per variant, a CPU ns per request for each round (servers). */
 async function serverSamples(
@@ -218,7 +240,7 @@ async function serverSamples(
   const read = encoder.encode(REQUEST.repeat(perRead));
   const asynchronous = kind === "tether-fetch";
   const servers = [];
-  for (const v of VARIANTS) servers.push(await connections(v.layer, kind));
+  for (const v of VARIANTS) servers.push(await connections(v.layer, kind, v.serve));
   // Warm-up: Bun's JIT settles after some tens of thousands of requests.
   for (const s of servers) await measure(s, read, perRead, 60_000, asynchronous);
   const samples: number[][] = VARIANTS.map(() => []);

@@ -22,7 +22,7 @@ import {
   clientSection,
   formatClientSection,
 } from "./client-section.ts";
-import { WIDE_FETCH } from "./gets.ts";
+import { PIPELINED_FETCH, WIDE_FETCH } from "./gets.ts";
 import { type Origin, startNginx } from "./nginx.ts";
 import { type ChildMessage, type ChildProcess, pinning } from "./processes.ts";
 import type { Target } from "./rounds.ts";
@@ -78,6 +78,18 @@ export function clientContenders(...own: readonly PeerSpec[]): readonly ClientSp
 export function clientContendersWide(...own: readonly PeerSpec[]): readonly ClientSpec[] {
   const [fetch, request, ...peers] = clientContenders(...own);
   return [fetch, request, WIDE_FETCH, ...peers].filter((c): c is ClientSpec => c !== undefined);
+}
+
+/**
+ * The client table of a runtime whose peers include a pipelining pool:
+ * Tether's two APIs on the default pool, Tether's `fetch()` pipelining
+ * like that peer ({@link PIPELINED_FETCH}), then the runtime's own clients.
+ */
+export function clientContendersPipelined(...own: readonly PeerSpec[]): readonly ClientSpec[] {
+  const [fetch, request, ...peers] = clientContenders(...own);
+  return [fetch, request, PIPELINED_FETCH, ...peers].filter(
+    (c): c is ClientSpec => c !== undefined,
+  );
 }
 
 /** Ratio goals by metric: `rate` (ours ÷ peer) and `cpu` (peer's CPU per request ÷ ours). */

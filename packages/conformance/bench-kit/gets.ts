@@ -85,18 +85,31 @@ export const WIDE_FETCH = {
   ours: true,
 } as const;
 
+/** The pipelining depth of undici's pipelined contender, and of {@link PIPELINED_FETCH}. */
+export const PIPELINING_DEPTH = 10;
+
+/**
+ * Tether's `fetch()` on the default 6 connections with `pipelining`
+ * {@link PIPELINING_DEPTH}: the like-for-like row against undici's pipelined Pool.
+ */
+export const PIPELINED_FETCH = {
+  kind: "tether-fetch-pipelined",
+  label: `tether fetch() (6 connections, pipelining ${PIPELINING_DEPTH}, like undici's)`,
+  ours: true,
+} as const;
+
 /**
  * The client child's whole life: makes the GET of `kind` against `origin`
  * and serves the parent's batches with it. `tether-fetch` (our Web
  * `fetch()`) and `tether-request` (our low-level `request()`), each on a
- * fresh client with the default pool, and {@link WIDE_FETCH} are the kit's; `own` makes the
+ * fresh client with the default pool, {@link WIDE_FETCH} and {@link PIPELINED_FETCH} are the kit's; `own` makes the
  * runtime's contenders (`url` is `origin` plus `/`) and returns undefined
  * for a kind it does not know.
  */
 export function serveClientKind(
   kind: string,
   origin: string,
-  createClient: (options?: { connectionsPerOrigin?: number }) => TetherClient,
+  createClient: (options?: { connectionsPerOrigin?: number; pipelining?: number }) => TetherClient,
   own: (kind: string, url: string, origin: string) => Get | undefined,
 ): void {
   const url = `${origin}/`;
@@ -106,6 +119,9 @@ export function serveClientKind(
     get = fetchGet(url, (u) => c.fetch(u));
   } else if (kind === WIDE_FETCH.kind) {
     const c = createClient({ connectionsPerOrigin: WIDE_CONNECTIONS });
+    get = fetchGet(url, (u) => c.fetch(u));
+  } else if (kind === PIPELINED_FETCH.kind) {
+    const c = createClient({ pipelining: PIPELINING_DEPTH });
     get = fetchGet(url, (u) => c.fetch(u));
   } else if (kind === "tether-request") {
     const c = createClient();

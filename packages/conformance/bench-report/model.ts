@@ -145,6 +145,7 @@ const IN_CONTEXT: Readonly<Record<Context, Readonly<Record<string, string>>>> = 
   client: {
     "tether-fetch": "Tether fetch()",
     "tether-fetch-wide": "Tether fetch(), 50 connections",
+    "tether-fetch-pipelined": "Tether fetch(), pipelining 10",
   },
   memory: { "raw-net": "raw node:net (floor)" },
   parser: {},

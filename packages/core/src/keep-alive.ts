@@ -153,7 +153,21 @@ export function decidePersistence(
   context: PersistenceContext,
   into: PersistenceFields,
 ): Persistence {
-  const { version, fields, framing } = message;
+  return decidePersistenceOf(message.version, message.fields, message.framing, context, into);
+}
+
+/**
+ * {@link decidePersistence} with the message's parts as arguments: for the
+ * server, which asks for every message it reads and sends, so that no
+ * object is written to ask. Internal: not exported from the package.
+ */
+export function decidePersistenceOf(
+  version: HttpVersion,
+  fields: Fields,
+  framing: BodyFraming,
+  context: PersistenceContext,
+  into: PersistenceFields,
+): Persistence {
   const read = readPersistenceFields(fields, into);
   // Row 1: the bytes after a 101 or a CONNECT 2xx are not HTTP.
   if (framing.kind === "tunnel") return CLOSE_BECAUSE["switched-protocol"];

@@ -31,6 +31,8 @@ export class PersistenceFields {
   close = false;
   /** A Connection line lists `keep-alive` (RFC 9112 §9.3). */
   keepAlive = false;
+  /** A Connection line lists `upgrade` (RFC 9110 §7.8). */
+  upgrade = false;
   /** Index in `raw` of the first Keep-Alive line's name, or -1. */
   keepAliveAt = -1;
   /** Number of Keep-Alive lines. */
@@ -53,6 +55,7 @@ export function readPersistenceFields(fields: Fields, into: PersistenceFields): 
   into.hasContentLength = false;
   into.close = false;
   into.keepAlive = false;
+  into.upgrade = false;
   into.keepAliveAt = -1;
   into.keepAliveCount = 0;
   const raw = fields.raw;
@@ -82,7 +85,7 @@ export function readPersistenceFields(fields: Fields, into: PersistenceFields): 
   return into;
 }
 
-/** Notes whether one Connection value lists `close` or `keep-alive` (RFC 9110 §7.6.1). */
+/** Notes whether one Connection value lists `close`, `keep-alive` or `upgrade` (RFC 9110 §7.6.1). */
 function readConnection(value: string, into: PersistenceFields): void {
   const n = value.length;
   // The usual value is exactly one of the two options, in some case.
@@ -113,6 +116,7 @@ function readConnection(value: string, into: PersistenceFields): void {
     const len = e - s;
     if (len === 5 && sliceIs(value, s, "close")) into.close = true;
     else if (len === 10 && sliceIs(value, s, "keep-alive")) into.keepAlive = true;
+    else if (len === 7 && sliceIs(value, s, "upgrade")) into.upgrade = true;
     start = end + 1;
   }
 }
@@ -123,6 +127,7 @@ function readConnectionSlowly(value: string, into: PersistenceFields): void {
     const t = part.trim().toLowerCase();
     if (t === "close") into.close = true;
     else if (t === "keep-alive") into.keepAlive = true;
+    else if (t === "upgrade") into.upgrade = true;
   }
 }
 

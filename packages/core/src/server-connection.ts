@@ -18,6 +18,7 @@ import {
   scanRepeatedFields,
   withField,
 } from "./outgoing-fields.ts";
+import { PersistenceFields } from "./persistence-fields.ts";
 import {
   type OutgoingResponseHead,
   serializeInformational,
@@ -25,6 +26,23 @@ import {
 } from "./serializer.ts";
 import { requestPersistence, responseFraming, responsePersistence } from "./server-decisions.ts";
 import { type ServerExchange, ServerExchanges } from "./server-exchanges.ts";
+
+// The bits of `ServerExchange.flags`.
+/** The request asked to switch protocols (Upgrade, or CONNECT). */
+const SWITCH_REQUESTED = 1;
+/** The request asked for 100-continue (RFC 9110 §10.1.1). */
+const EXPECT_CONTINUE = 2;
+/** The request's body has been read to its end (or it has none). */
+const REQUEST_ENDED = 4;
+/** A 100 (Continue) went out. */
+const CONTINUE_SENT = 8;
+/** The response started. */
+const RESPONSE_STARTED = 16;
+/** Our response switches protocols once written. */
+const SWITCHING = 32;
+
+/** The scratch the request's persistence fields are read into (read at once, kept by nobody). */
+const REQUEST_FIELDS = new PersistenceFields();
 
 /** Options for {@link ServerConnection.respond}. */
 export interface ResponseOptions {
@@ -138,20 +156,21 @@ export class ServerConnection extends ServerExchanges {
     switch (ev.type) {
       case "request": {
         const head = ev.head;
-        const persistence = requestPersistence(head.version, head.fields, ev.framing);
+        // One pass over the fields: persistence, and the `upgrade` option.
+        const persistence = requestPersistence(
+          head.version,
+          head.fields,
+          ev.framing,
+          REQUEST_FIELDS,
+        );
+        const switchRequested = head.method === "CONNECT" || REQUEST_FIELDS.upgrade;
         const ex: ServerExchange = {
           id: this.nextId++,
           method: head.method,
           version: head.version,
           closeReason: persistence.reason,
-          switchRequested:
-            head.method === "CONNECT" ||
-            (head.fields.has("connection") && head.fields.hasToken("connection", "upgrade")),
-          expectContinue: ev.expectContinue,
-          requestEnded: false,
-          continueSent: false,
-          responseStarted: false,
-          switching: false,
+          flags:
+            (switchRequested ? SWITCH_REQUESTED : 0) | (ev.expectContinue ? EXPECT_CONTINUE : 0),
         };
         this.addPending(ex);
         this.reading = ex;
@@ -172,7 +191,7 @@ export class ServerConnection extends ServerExchanges {
         return { type: "data", id: (this.reading as ServerExchange).id, data: ev.data };
       case "end": {
         const ex = this.reading as ServerExchange;
-        ex.requestEnded = true;
+        ex.flags |= REQUEST_ENDED;
         this.reading = null;
         return { type: "end", id: ex.id, trailers: ev.trailers };
       }
@@ -197,7 +216,7 @@ export class ServerConnection extends ServerExchanges {
       throw new UsageError("INVALID_STATE", "no 1xx response may be sent to an HTTP/1.0 client");
     }
     const bytes = serializeInformational(status, fields);
-    if (status === 100) ex.continueSent = true;
+    if (status === 100) ex.flags |= CONTINUE_SENT;
     return bytes;
   }
 
@@ -215,11 +234,12 @@ export class ServerConnection extends ServerExchanges {
       throw new UsageError("INVALID_STATE", "send 1xx interim responses with sendInformational()");
     }
     const framing = responseFraming(head.status, ex.method, ex.version, options.bodyLength);
+    const flags = ex.flags;
     if (framing.kind === "tunnel") {
-      if (!ex.switchRequested) {
+      if ((flags & SWITCH_REQUESTED) === 0) {
         throw new UsageError("INVALID_STATE", "a 101 answers only a request with Upgrade");
       }
-      if (!ex.requestEnded) {
+      if ((flags & REQUEST_ENDED) === 0) {
         throw new UsageError("INVALID_STATE", "read the whole request before switching protocols");
       }
     }
@@ -256,8 +276,8 @@ export class ServerConnection extends ServerExchanges {
         ? head
         : { status: head.status, reason: head.reason, version: "1.1" as const };
     const bytes = serializeScannedResponseHead(line, scan, framing);
-    if (framing.kind === "tunnel") ex.switching = true;
-    else if (ex.switchRequested && this.parserState === "awaiting-switch") {
+    if (framing.kind === "tunnel") ex.flags |= SWITCHING;
+    else if ((flags & SWITCH_REQUESTED) !== 0 && this.parserState === "awaiting-switch") {
       // The switch is refused: the bytes that follow are HTTP again.
       this.parser.resume();
     }
@@ -269,7 +289,7 @@ export class ServerConnection extends ServerExchanges {
       this.reading = null;
       this.readingStopped = true;
     }
-    ex.responseStarted = true;
+    ex.flags |= RESPONSE_STARTED;
     this.startOutgoing(framing, reason !== null);
     return bytes;
   }
@@ -285,23 +305,31 @@ export class ServerConnection extends ServerExchanges {
   /** Why the response to `ex` must be the last on this connection, or null. */
   private closeReasonFor(ex: ServerExchange, scan: FieldScan, framing: BodyFraming) {
     if (framing.kind === "tunnel") return "switched-protocol" as const;
-    const fields = persistenceFieldsOf(scan);
-    const own = responsePersistence(fields, framing);
-    if (own.reason !== null) return own.reason;
+    // Our response's own persistence (RFC 9112 §9.3). Without a Connection or
+    // Transfer-Encoding line only its framing can end it (RFC 9112 §9.3: a
+    // body delimited by closing); the full table gives the same.
+    if (scan.connection === undefined && scan.transferEncoding === undefined) {
+      if (framing.kind === "close") return "close-delimited-body" as const;
+    } else {
+      const own = responsePersistence(persistenceFieldsOf(scan), framing);
+      if (own.reason !== null) return own.reason;
+    }
     if (ex.closeReason !== null) return ex.closeReason;
     if (this.maxRequests !== null && this.answered + 1 >= this.maxRequests) {
       return "max-requests" as const;
     }
     // RFC 9110 §10.1.1: a final answer to `Expect: 100-continue` without a
     // 100 means the client may never send the body; we do not wait for it.
-    if (ex.expectContinue && !ex.continueSent && !ex.requestEnded) return "unread-body" as const;
+    if ((ex.flags & (EXPECT_CONTINUE | CONTINUE_SENT | REQUEST_ENDED)) === EXPECT_CONTINUE) {
+      return "unread-body" as const;
+    }
     if (this.state !== "open" && this.isNewest(ex)) return this.closeReason;
     return null;
   }
 
   private awaitingResponse(): ServerExchange {
     const ex = this.first;
-    if (ex === null || ex.responseStarted) {
+    if (ex === null || (ex.flags & RESPONSE_STARTED) !== 0) {
       throw new UsageError("INVALID_STATE", "no request is waiting for a response");
     }
     return ex;
@@ -322,19 +350,14 @@ export class ServerConnection extends ServerExchanges {
     let ex: ServerExchange;
     if (reading !== null) {
       ex = reading;
-      ex.requestEnded = true;
+      ex.flags |= REQUEST_ENDED;
     } else {
       ex = {
         id: this.nextId++,
         method: "GET",
         version: "1.1",
         closeReason: "protocol-error",
-        switchRequested: false,
-        expectContinue: false,
-        requestEnded: true,
-        continueSent: false,
-        responseStarted: false,
-        switching: false,
+        flags: REQUEST_ENDED,
       };
       this.addPending(ex);
     }
@@ -357,7 +380,7 @@ export class ServerConnection extends ServerExchanges {
   protected onOutgoingDone(): void {
     const ex = this.takeOldest();
     this.answered++;
-    if (ex.switching) this.transition("protocol-switched");
+    if ((ex.flags & SWITCHING) !== 0) this.transition("protocol-switched");
     this.afterExchangeChange();
   }
 

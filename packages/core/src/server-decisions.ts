@@ -4,19 +4,18 @@
  * (RFC 9112 §6, outgoing-framing.ts) and the persistence a request or
  * response allows (RFC 9112 §9.3, keep-alive.ts).
  *
- * Those functions take their input as one object. They read it
- * synchronously and keep nothing of it, so one scratch object each, filled
- * in for every call, serves every message: a keep-alive server's garbage
- * collection pays for each object made per request.
+ * Framing is chosen from one input object. It is read synchronously and
+ * nothing of it is kept, so one scratch object, filled in for every call,
+ * serves every message: a keep-alive server's garbage collection pays for
+ * each object made per request. Persistence is asked with the message's
+ * parts as arguments (no object written: storing a message's fields into a
+ * long-lived object costs a write barrier).
  */
-import { Fields } from "./fields.ts";
-import {
-  messageAllowsPersistence,
-  type Persistence,
-  type PersistenceContext,
-} from "./keep-alive.ts";
+import type { Fields } from "./fields.ts";
+import { decidePersistenceOf, type Persistence, type PersistenceContext } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
 import { chooseFraming } from "./outgoing-framing.ts";
+import { PersistenceFields } from "./persistence-fields.ts";
 
 /** What a server reads: requests (constant: nothing made per message). */
 const AS_REQUEST: PersistenceContext = Object.freeze({ kind: "request" });
@@ -31,12 +30,8 @@ const framingInput: {
   bodyLength: number | null | undefined;
 } = { kind: "response", status: 200, method: "GET", requestVersion: "1.1", bodyLength: undefined };
 
-const NO_FIELDS = new Fields([]);
-const persistenceInput: { version: HttpVersion; fields: Fields; framing: BodyFraming } = {
-  version: "1.1",
-  fields: NO_FIELDS,
-  framing: Object.freeze({ kind: "none" }),
-};
+/** What {@link responsePersistence} reads the fields into (read at once, kept by nobody). */
+const RESPONSE_FIELDS = new PersistenceFields();
 
 /**
  * The framing of a response (see `chooseFraming`): to a request of
@@ -57,32 +52,21 @@ export function responseFraming(
   return chooseFraming(input);
 }
 
-/** Whether a request received allows the connection to persist (RFC 9112 §9.3). */
+/**
+ * Whether a request received allows the connection to persist (RFC 9112
+ * §9.3). The fields read for it are left in `into` (e.g. whether
+ * Connection lists `upgrade`), so that the caller need not read them again.
+ */
 export function requestPersistence(
   version: HttpVersion,
   fields: Fields,
   framing: BodyFraming,
+  into: PersistenceFields,
 ): Persistence {
-  return persistenceOf(version, fields, framing, AS_REQUEST);
+  return decidePersistenceOf(version, fields, framing, AS_REQUEST, into);
 }
 
 /** Whether a response we send (HTTP/1.1, with these framing-related `fields`) allows persistence. */
 export function responsePersistence(fields: Fields, framing: BodyFraming): Persistence {
-  return persistenceOf("1.1", fields, framing, AS_RESPONSE);
-}
-
-function persistenceOf(
-  version: HttpVersion,
-  fields: Fields,
-  framing: BodyFraming,
-  context: PersistenceContext,
-): Persistence {
-  const input = persistenceInput;
-  input.version = version;
-  input.fields = fields;
-  input.framing = framing;
-  const persistence = messageAllowsPersistence(input, context);
-  // Hold on to no message's fields between calls.
-  input.fields = NO_FIELDS;
-  return persistence;
+  return decidePersistenceOf("1.1", fields, framing, AS_RESPONSE, RESPONSE_FIELDS);
 }

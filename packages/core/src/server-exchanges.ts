@@ -12,22 +12,24 @@ import { ConnectionBase } from "./connection-base.ts";
 import type { CloseReason } from "./keep-alive.ts";
 import type { HttpVersion } from "./message.ts";
 
-/** One request awaiting (or receiving) its response. */
+/**
+ * One request awaiting (or receiving) its response. Its yes/no facts are
+ * bits of {@link flags} (named in server-connection.ts, their only reader):
+ * one number to write per request rather than six fields.
+ */
 export interface ServerExchange {
   readonly id: number;
   readonly method: string;
   readonly version: HttpVersion;
   /** Why the request itself ended persistence, if it did. */
   readonly closeReason: CloseReason | null;
-  /** The request asked to switch protocols (Upgrade, or CONNECT). */
-  readonly switchRequested: boolean;
-  readonly expectContinue: boolean;
-  /** The request's body has been read to its end (or it has none). */
-  requestEnded: boolean;
-  continueSent: boolean;
-  responseStarted: boolean;
-  /** Our response switches protocols once written. */
-  switching: boolean;
+  /**
+   * The request asked to switch protocols (Upgrade, or CONNECT); it asked
+   * for 100-continue; its body has been read to its end (or it has none);
+   * a 100 went out; its response started; our response switches protocols
+   * once written.
+   */
+  flags: number;
 }
 
 /** The empty list of later exchanges, shared (frozen: exchanges are added to a list of their own). */

@@ -23,7 +23,8 @@ import { connectionOptions, type ResolvedServerSessionOptions } from "./server-s
 import { SessionTimers } from "./session-timers.ts";
 import type { SocketId } from "./socket-actions.ts";
 
-// The session's flags (bits of `flags`).
+// The session's flags (bits of `flags`). A session at rest has none set
+// (`noFlags`, server-session.ts `atRest`): a new flag must keep that true.
 const FINISHED = 1;
 const AWAITING_CONTINUE = 2;
 const PAUSED = 4;
@@ -112,6 +113,15 @@ export abstract class SessionBase {
   }
 
   // --- flags (each setter writes its own bit: a shared helper was a call each time) ---
+
+  /**
+   * No flag is set: each of them is something a session at rest has not
+   * (finished, awaiting 100-continue, paused, shutting down after a head,
+   * announced, released). One test instead of six.
+   */
+  protected get noFlags(): boolean {
+    return this.flags === 0;
+  }
 
   /** The session closed (or was released): everything is a no-op now. */
   protected get finished(): boolean {

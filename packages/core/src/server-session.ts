@@ -268,8 +268,8 @@ export class ServerSession extends SessionEventQueue {
   private atRest(): boolean {
     const closer = this.closer;
     return (
-      !this.finished &&
-      !this.released &&
+      // Not finished, released, paused, awaiting 100-continue, shutting down after a head or announced:
+      this.noFlags &&
       closer.state === "open" &&
       !closer.writesPending &&
       !closer.peerClosed &&
@@ -277,10 +277,6 @@ export class ServerSession extends SessionEventQueue {
       this.actions.empty &&
       !this.eventsQueued &&
       this.queuedBytes === 0 &&
-      !this.paused &&
-      !this.shutdownAfterHead &&
-      !this.awaitingContinue &&
-      !this.announced &&
       this.owed === null
     );
   }

@@ -80,6 +80,20 @@ describe("readPersistenceFields: Connection options without a token list (RFC 91
     expect(reason("1.0", ["Connection", "keep-alive, Upgrade"])).toBeNull();
   });
 
+  it("RFC 9110 §7.8: `Connection: Upgrade` lists upgrade, any case, any line, with OWS", () => {
+    expect(read(["Connection", "Upgrade"]).upgrade).toBe(true);
+    expect(read(["Connection", "keep-alive , UPGRADE\t"]).upgrade).toBe(true);
+    expect(read(["Connection", "close", "connection", "upgrade"]).upgrade).toBe(true);
+    expect(read(["Connection", "\u00a0upgrade"]).upgrade).toBe(true); // general path: trim()
+    expect(read(["Connection", "upgraded, keep-alive"]).upgrade).toBe(false);
+    expect(read(["Upgrade", "websocket"]).upgrade).toBe(false);
+    expect(read(["Connection", "keep-alive"]).upgrade).toBe(false);
+    // A reused reader forgets the previous message's option.
+    const into = new PersistenceFields();
+    readPersistenceFields(new Fields(["Connection", "upgrade"]), into);
+    expect(readPersistenceFields(new Fields(["Connection", "close"]), into).upgrade).toBe(false);
+  });
+
   it("RFC 9110 §5.3: options from two Connection field lines are combined", () => {
     const r = read(["Connection", "Upgrade", "Host", "a", "connection", "keep-alive"]);
     expect(r.keepAlive).toBe(true);
@@ -144,6 +158,8 @@ describe("readPersistenceFields: Connection options without a token list (RFC 91
       "Keep-Alive",
       "CLOSE",
       "upgrade",
+      "UpGrade",
+      "upgrade2",
       "x",
       "",
       " ",
@@ -195,6 +211,9 @@ describe("readPersistenceFields: Connection options without a token list (RFC 91
           const got = decidePersistence({ version, fields, framing: fr }, ctx, into);
           expect(got.reason).toBe(referenceReason(version, fields, fr, ctx));
           expect(into.keepAliveValue(fields)).toBe(fields.get("keep-alive"));
+          expect(into.upgrade).toBe(
+            fields.has("connection") && fields.hasToken("connection", "upgrade"),
+          );
         },
       ),
       { numRuns: 500 },

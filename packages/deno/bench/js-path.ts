@@ -13,7 +13,15 @@
  * figure, so a change to the JS path shows here before it shows in req/s.
  *
  *   deno run --no-lock --no-check --allow-env bench/js-path.ts [--pipelined]
- *       [--rounds N] [--requests N]        # default 15 rounds of 30000 requests
+ *       [--fetch] [--rounds N] [--requests N]  # default 15 rounds of 30000 requests
+ *   --fetch: serve with the Web `fetch` handler instead of the low-level one
+ *   --turns: the next requests arrive together in a later turn of the event
+ *       loop (a macrotask), as Deno resolves the reads completed in one poll
+ *       together; without it every request follows its answer in a microtask
+ *       and a whole round is one turn (the clock read once per turn,
+ *       turn-clock.ts, would then never advance)
+ *   --without eventTime: the sockets offer no event clock of their own
+ *       (the server reads performance.now() per read), for A/B runs
  *   add --allow-sys --allow-write and --profile FILE for a CPU profile of one
  *   more round (summarise it with packages/core/bench/profile-summary.ts)
  *   --without decodeLatin1,encodeLatin1   serve over the layer without these
@@ -29,7 +37,7 @@
  * `read()` resolves once a request is due, `write()` takes all it is given.
  */
 import process from "node:process";
-import { createServe, type SocketLayer } from "@tether/adapter-kit";
+import { createServe, type SocketHandlers, type SocketLayer } from "@tether/adapter-kit";
 import { tetherServeOptions } from "../../conformance/bench-kit/payload.ts";
 import { denoSocketLayer } from "../src/index.ts";
 
@@ -39,6 +47,8 @@ const option = (name: string, fallback: string): string => {
   return at >= 0 && at + 1 < argv.length ? (argv[at + 1] as string) : fallback;
 };
 const DEPTH = argv.includes("--pipelined") ? 10 : 1;
+const KIND = argv.includes("--fetch") ? "tether-fetch" : "tether-handler";
+const TURNS = argv.includes("--turns");
 const ROUNDS = Number(option("--rounds", "15"));
 const REQUESTS = Number(option("--requests", "30000"));
 const PROFILE = option("--profile", "");
@@ -85,7 +95,8 @@ class ScriptedConn {
     this.written += bytes.length;
     if (answerBytes > 0 && this.written >= answerBytes * DEPTH) {
       this.written -= answerBytes * DEPTH;
-      queueMicrotask(() => this.next());
+      if (TURNS) nextTurn(this);
+      else queueMicrotask(() => this.next());
     }
     return Promise.resolve(bytes.length);
   }
@@ -125,6 +136,21 @@ class ScriptedConn {
   }
 }
 
+/** Connections whose next request arrives in the next turn (`--turns`). */
+let arriving: ScriptedConn[] = [];
+const turns = new MessageChannel();
+turns.port1.onmessage = () => {
+  const due = arriving;
+  arriving = [];
+  for (const conn of due) conn.next();
+};
+
+/** `conn`'s next request arrives in the next turn of the event loop, with the others due then. */
+function nextTurn(conn: ScriptedConn): void {
+  if (arriving.length === 0) turns.port2.postMessage(null);
+  arriving.push(conn);
+}
+
 const conns = Array.from({ length: CONNECTIONS }, () => new ScriptedConn());
 const realListen = Deno.listen;
 let accepted = 0;
@@ -135,12 +161,28 @@ let accepted = 0;
   close: () => {},
 });
 const layer: Record<string, unknown> = { ...denoSocketLayer };
+let ownClock = true;
 for (const name of WITHOUT) {
-  if (!(name === "decodeLatin1" || name === "encodeLatin1")) throw new Error(`--without ${name}?`);
-  delete layer[name];
+  if (name === "eventTime") ownClock = false;
+  else if (name === "decodeLatin1" || name === "encodeLatin1") delete layer[name];
+  else throw new Error(`--without ${name}?`);
+}
+if (!ownClock) {
+  // Every socket's `eventTime` hidden behind an own property: the server reads the clock itself.
+  const listen = denoSocketLayer.listen.bind(denoSocketLayer);
+  layer.listen = (options: Parameters<SocketLayer["listen"]>[0], accept: () => SocketHandlers) =>
+    listen(options, () => {
+      const handlers = accept();
+      const open = handlers.open.bind(handlers);
+      handlers.open = (socket) => {
+        (socket as { eventTime?: unknown }).eventTime = undefined;
+        open(socket);
+      };
+      return handlers;
+    });
 }
 const serve = createServe(layer as unknown as SocketLayer);
-const server = await serve(tetherServeOptions("tether-handler", { keepAliveTimeoutMs: 600_000 }));
+const server = await serve(tetherServeOptions(KIND, { keepAliveTimeoutMs: 600_000 }));
 Deno.listen = realListen;
 
 // Learn the size of one answer from one exchange on the first connection.
@@ -171,7 +213,7 @@ for (let i = 0; i < ROUNDS; i++) results.push(await round(REQUESTS));
 results.sort((a, b) => a - b);
 const median = results[results.length >> 1] as number;
 console.log(
-  `${DEPTH === 1 ? "keep-alive" : `pipelined x${DEPTH}`}: ${median.toFixed(3)} µs CPU per request ` +
+  `${KIND}${TURNS ? " (turns)" : ""}${ownClock ? "" : " without eventTime"} ${DEPTH === 1 ? "keep-alive" : `pipelined x${DEPTH}`}: ${median.toFixed(3)} µs CPU per request ` +
     `(median of ${ROUNDS} rounds of ${REQUESTS}; quartiles ${(results[results.length >> 2] as number).toFixed(3)}` +
     `–${(results[(3 * results.length) >> 2] as number).toFixed(3)}), answer ${answerBytes} bytes`,
 );

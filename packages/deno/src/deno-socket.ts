@@ -30,6 +30,7 @@
 import type { ConnectOptions, RawSocket, SocketHandlers } from "@tether/adapter-kit";
 import { ReadBuffer } from "./read-buffer.ts";
 import { isUncleanTlsEnd, startTlsOn } from "./tls.ts";
+import { eventTime } from "./turn-clock.ts";
 import { WriteQueue } from "./write-queue.ts";
 
 /** `write()` answers false while more than this many bytes wait. */
@@ -88,6 +89,11 @@ class DenoSocket implements RawSocket {
     this.remoteAddress = remote.hostname;
     this.remotePort = remote.port;
     this.localPort = conn.localAddr.port;
+  }
+
+  /** The clock is read once per batch of completed reads (turn-clock.ts). */
+  eventTime(): number {
+    return eventTime();
   }
 
   /** Starts the read loop (after `open`, which may already have closed us). */

@@ -9,12 +9,18 @@
  * Kinds:
  * - `tether-fetch`: our `createClient()`'s Web `fetch()` (default pool: 6 connections)
  * - `tether-request`: our low-level `request()` on the same pool settings
+ * - `tether-fetch-pipelined`: our `fetch()` on 6 connections with pipelining 10
  * - `undici-pool`: undici 7 `Pool`, 6 connections
  * - `undici-pipelined`: undici 7 `Pool`, 6 connections, pipelining 10
  * - `global-fetch`: Node's global `fetch` (its own bundled undici, default agent)
  */
 import { Pool } from "undici";
-import { fetchGet, type Get, serveClientKind } from "../../conformance/bench-kit/gets.ts";
+import {
+  fetchGet,
+  type Get,
+  PIPELINING_DEPTH,
+  serveClientKind,
+} from "../../conformance/bench-kit/gets.ts";
 import { createClient } from "../src/index.ts";
 
 /** Node's own clients: a function making one GET and reading its body. */
@@ -24,7 +30,7 @@ function nodeClient(kind: string, url: string, origin: string): Get | undefined 
     case "undici-pipelined": {
       const pool = new Pool(origin, {
         connections: 6,
-        pipelining: kind === "undici-pipelined" ? 10 : 1,
+        pipelining: kind === "undici-pipelined" ? PIPELINING_DEPTH : 1,
       });
       return async () => {
         const r = await pool.request({ path: "/", method: "GET" });

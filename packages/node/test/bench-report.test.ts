@@ -17,6 +17,7 @@ import {
 import { CAPTURED } from "../../conformance/bench-report/captured.ts";
 import { bytes, grouped, sig, xml } from "../../conformance/bench-report/format.ts";
 import { readBenchFile } from "../../conformance/bench-report/inputs.ts";
+import { label, roleOf } from "../../conformance/bench-report/model.ts";
 import { renderReport } from "../../conformance/bench-report/render.ts";
 import { niceStep } from "../../conformance/bench-report/svg.ts";
 
@@ -106,6 +107,11 @@ describe("bench report: numbers", () => {
     expect(sig(110.67)).toBe("111");
     expect(sig(40781.5)).toBe("40,782");
     expect(bytes(8589934592)).toBe("8.0 GiB");
+  });
+
+  it("names our pipelined fetch() as ours, with its pipelining depth, in the client table", () => {
+    expect(roleOf("tether-fetch-pipelined")).toBe("ours");
+    expect(label("tether-fetch-pipelined", "client")).toBe("Tether fetch(), pipelining 10");
   });
 
   it("picks grid steps of 1, 2 or 5 × 10ⁿ", () => {
