@@ -118,6 +118,18 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
     }
   });
 
+  it("RFC 9112 §4: a response without a status text gets the status code's usual reason phrase", async () => {
+    use();
+    for (const [status, line] of [
+      [200, "HTTP/1.1 200 OK"],
+      [201, "HTTP/1.1 201 Created"],
+      [404, "HTTP/1.1 404 Not Found"],
+    ] as const) {
+      const p = parse(await wire(() => new Response("x", { status }), get()));
+      expect(p.status).toBe(line);
+    }
+  });
+
   it("RFC 9112 §4: a custom status and reason phrase are sent as given", async () => {
     use();
     const p = parse(

@@ -213,10 +213,17 @@ const CASES = [
   { name: "client fetch() wide", kind: "fetch-wide", perRead: 0 },
 ] as const;
 const baselineDir = option("--baseline", "");
-const VARIANTS: readonly { name: string; layer: SocketLayer; serve?: typeof createServe }[] = [
-  { name: "bun layer", layer: bunSocketLayer },
-  { name: "portable", layer: { ...bunSocketLayer, decodeLatin1: undefined } },
-]
+interface Variant {
+  readonly name: string;
+  readonly layer: SocketLayer;
+  readonly serve?: typeof createServe;
+}
+const VARIANTS: readonly Variant[] = (
+  [
+    { name: "bun layer", layer: bunSocketLayer },
+    { name: "portable", layer: { ...bunSocketLayer, decodeLatin1: undefined } },
+  ] as Variant[]
+)
   .filter((v) => option("--variant", v.name) === v.name)
   .concat(
     baselineDir === ""

@@ -14,6 +14,9 @@
  *   pnpm bench --rounds 9              # rounds per section
  *   pnpm bench --origin raw-listen     # clients against the raw Bun.listen server, not nginx
  *   pnpm bench --profile /tmp/prof     # bun --cpu-prof (and --cpu-prof-md) in Tether's processes
+ *   pnpm bench --only server --baseline /tmp/ak-before/src
+ *       # the ceiling's place goes to `serve({ fetch })` over another copy of adapter-kit's
+ *       # src (a change's "before", interleaved with it; see js-cost.ts --baseline)
  *   bun bench/profile.ts tether-handler  # one contender alone, profiled (see profile.ts)
  *   bun bench/js-cost.ts               # CPU per request of the JavaScript path alone (js-cost.ts)
  *   bun bench/fetch-floor.ts           # the floor of any fetch-handler server on Bun (fetch-floor.ts)
@@ -38,10 +41,21 @@ import {
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = path.dirname(BENCH_DIR);
 
+/** `--baseline DIR` (taken out of the arguments the kit reads): see the module comment. */
+const ARGV = process.argv.slice(2);
+const BASELINE_AT = ARGV.indexOf("--baseline");
+const BASELINE = BASELINE_AT >= 0 ? (ARGV.splice(BASELINE_AT, 2)[1] ?? "") : null;
+
 /** In table order: Tether's two servers, Bun.serve, and a raw Bun.listen server as the ceiling. */
 const SERVERS = kit.serverContenders(
   { kind: "bun-serve", label: "Bun.serve({ fetch })", short: "Bun.serve" },
-  { kind: "raw-listen", label: "raw Bun.listen fixed response (ceiling)", short: "raw Bun.listen" },
+  BASELINE === null
+    ? {
+        kind: "raw-listen",
+        label: "raw Bun.listen fixed response (ceiling)",
+        short: "raw Bun.listen",
+      }
+    : { kind: "baseline-fetch", label: "tether serve({ fetch }), --baseline", short: "baseline" },
 );
 
 /**
@@ -90,7 +104,8 @@ function startBunChild(
   cpu: number,
   flags: readonly string[],
 ): Promise<{ child: ChildProcess; ready: ChildMessage }> {
-  const argv = pinned(cpu, [BUN, ...flags, path.join(BENCH_DIR, file), ...args]);
+  const extra = args[0] === "baseline-fetch" && BASELINE !== null ? [BASELINE] : [];
+  const argv = pinned(cpu, [BUN, ...flags, path.join(BENCH_DIR, file), ...args, ...extra]);
   return startProcess(argv, { cwd: PACKAGE_DIR, label: `bun ${file} ${args.join(" ")}` });
 }
 
@@ -103,7 +118,7 @@ kit
   .runBench({
     name: "bun",
     benchDir: BENCH_DIR,
-    argv: process.argv.slice(2),
+    argv: ARGV,
     usage: `usage: bun bench/run.ts [--quick] [--only SECTION[,SECTION…]] [--rounds N]
                         [--origin ${ORIGINS.join("|")}] [--profile DIR]`,
     origins: ORIGINS,

@@ -9,6 +9,8 @@
  * - `tether-fetch`: our `serve()` with a Web `fetch` handler
  * - `bun-serve`: `Bun.serve` with a `fetch` handler
  * - `raw-listen`: `Bun.listen` writing a fixed response per request head (the ceiling)
+ * - `baseline-fetch DIR`: as `tether-fetch`, over the copy of adapter-kit's src in DIR
+ *   (run.ts --baseline)
  */
 import type { Socket } from "bun";
 import {
@@ -18,7 +20,7 @@ import {
   tetherServeOptions,
 } from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
-import { serve } from "../src/index.ts";
+import { bunSocketLayer, serve } from "../src/index.ts";
 
 /** The raw server's answers to 1…10 heads in one read, prepared once. */
 const RAW = Array.from({ length: 11 }, (_, n) => rawResponses(Math.max(n, 1)));
@@ -38,6 +40,13 @@ async function start(kind: string): Promise<number> {
         fetch: () => bodyResponse(),
       });
       return server.port as number;
+    }
+    case "baseline-fetch": {
+      const kit = (await import(`${process.argv[3]}/index.ts`)) as {
+        createServe: typeof import("@tether/adapter-kit").createServe;
+      };
+      const server = await kit.createServe(bunSocketLayer)(tetherServeOptions("tether-fetch", {}));
+      return server.port;
     }
     case "raw-listen": {
       const listener = Bun.listen<HeadCounter>({

@@ -4,8 +4,10 @@
  *
  * This is all `@tether/node` has to provide; `@tether/adapter-kit` runs
  * core's server sessions and client pool on top of it. It sits on the hot
- * path of every byte, so it only translates: no copies, no buffering of its
- * own, one closure per socket event.
+ * path of every byte, so it only translates: no buffering of its own, one
+ * closure per socket event, and no copies but one per read on dialled
+ * plain-TCP sockets, which read through a shared buffer ({@link READ_INTO})
+ * because that costs less than Node's `data` events.
  *
  * Sockets are opened with `allowHalfOpen: true`, so a FIN from the peer is
  * reported as `end` and our side stays writable until core decides
@@ -186,13 +188,43 @@ function onClose(this: Forwarded): void {
 }
 
 /**
+ * Where every dialled plain-TCP socket reads into (`net.connect`'s
+ * `onread`): one buffer for all of them. Each read is copied out into
+ * octets of its own before it is handed on, so nothing handed on is ever
+ * overwritten and `reusesReadBuffers` stays false. This skips what a `data`
+ * listener costs on every read (Readable#push, its state checks, the
+ * event), which is more than the copy. pause()/resume() stop and restart
+ * the handle's reading as before; `end`, `error` and `close` are emitted as
+ * usual. A TLS socket started on top (startTls) takes the TCP handle over
+ * and reads through its own buffers, with `data` events.
+ */
+const READ_INTO = {
+  buffer: Buffer.allocUnsafeSlow(64 * 1024),
+  callback: onRead,
+};
+
+/**
+ * The `onread` callback, shared like the listeners above: Node calls it as
+ * a method of the socket (`this`; Node 12 through 24 alike) with the first
+ * `n` octets of {@link READ_INTO} filled. It never asks Node to pause
+ * (returns true): pauseRead() does, by pause().
+ */
+function onRead(this: Forwarded, n: number, buffer: Uint8Array): boolean {
+  const bytes = new Uint8Array(n);
+  bytes.set(buffer.subarray(0, n));
+  this[HANDLERS].data(bytes);
+  return true;
+}
+
+/**
  * Forwards a socket's events to `handlers`. `open` is the caller's business
  * (right away when accepted, on `connect` when dialled).
  *
  * `data` hands over Node's own Buffer (a Uint8Array subclass) as is: Node
  * allocates a fresh buffer for every read and never reuses it, so there is
- * nothing to copy. Node emits `close` exactly once, after `error` if there
- * was one, which is the error reported.
+ * nothing to copy. A socket opened with `onread` ({@link READ_INTO}) emits
+ * no `data`; its reads come through {@link onRead}. Node emits `close`
+ * exactly once, after `error` if there was one, which is the error reported.
  */
 function forward(socket: net.Socket, handlers: SocketHandlers): void {
   const s = socket as Forwarded;
@@ -314,6 +346,7 @@ export const nodeSocketLayer: SocketLayer = {
       ...SOCKET_OPTIONS,
       host: bare(options.hostname),
       port: options.port,
+      onread: READ_INTO,
     });
     forward(socket, handlers);
     // A failed connect emits `error` then `close` without `connect`, so the
