@@ -178,13 +178,27 @@ class Server implements TetherServer, DriverHost {
         return;
       }
       if (response instanceof Response) ex.respondWeb(response);
-      else {
+      else if (isThenable(response)) {
         response.then(
-          (r) => ex.respondWeb(r),
+          (r) => this.answer(ex, r),
           (error: unknown) => this.failed(ex, error),
         );
-      }
+      } else this.answer(ex, response);
     };
+  }
+
+  /**
+   * Answers with what a fetch handler gave: a `Response` (or one from
+   * another realm or library: an object with a status, headers and a body),
+   * or else a 500 (RFC 9110 §15.6.1) and `onError` with a TypeError — never
+   * an exception out of the server.
+   */
+  private answer(ex: ServerExchange, value: unknown): void {
+    if (value instanceof Response || isResponseLike(value)) ex.respondWeb(value as Response);
+    else {
+      const got = value === null ? "null" : typeof value;
+      this.failed(ex, new TypeError(`fetch handler gave ${got}, not a Response`));
+    }
   }
 
   private rawHandler(handler: RawHandler): (ex: ServerExchange) => void {
@@ -202,6 +216,30 @@ class Server implements TetherServer, DriverHost {
     this.options.onError?.(error);
     ex.fail();
   }
+}
+
+/** Whether `value` has a `then` method (a promise or another thenable). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** Whether `value` looks like a Fetch `Response` made outside this realm (e.g. undici's own class). */
+function isResponseLike(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Partial<Record<"status" | "statusText" | "headers" | "body", unknown>>;
+  const headers = r.headers as { forEach?: unknown } | null | undefined;
+  return (
+    typeof r.status === "number" &&
+    typeof r.statusText === "string" &&
+    typeof headers === "object" &&
+    headers !== null &&
+    typeof headers.forEach === "function" &&
+    "body" in r
+  );
 }
 
 /** A host for URLs to a server bound to `hostname` (IPv6 literals bracketed). */

@@ -3,7 +3,7 @@
  * (Fetch Standard). Only translation happens here; every HTTP decision —
  * framing, persistence, validity — was made by core.
  */
-import type { RequestHead } from "@tether/core";
+import { REASON_PHRASES, type RequestHead } from "@tether/core";
 import { headersOf, LazyRequest, type SignalSource } from "./lazy-request.ts";
 
 const utf8 = new TextEncoder();
@@ -77,7 +77,8 @@ export function fromWebResponse(response: Response): ResponseParts {
   for (const cookie of response.headers.getSetCookie()) fields.push("set-cookie", cookie);
   return {
     status: response.status,
-    reason: response.statusText,
+    // No status text: the status code's usual phrase (see response-fast-path.ts webHead).
+    reason: response.statusText || (REASON_PHRASES[response.status] ?? ""),
     fields,
     declaredLength,
     body: response.body,

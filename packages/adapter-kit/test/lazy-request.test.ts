@@ -162,6 +162,23 @@ describe("the lazy Request of a fetch handler", () => {
     else expect(trace).toThrow(TypeError);
   });
 
+  it("the Fetch Standard's upper-case methods are lazy; only GET and HEAD drop the body", async () => {
+    for (const method of ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"]) {
+      const req = toWebRequest(head(method, "/", ["Host", "h"]), streamOf("sent"), "h");
+      expect(req.method).toBe(method);
+      expect(LazyRequest.materialized(req)).toBe(false);
+      expect(Object.hasOwn(req, "method")).toBe(false); // a lazy one: the getter answers
+      const bodyless = method === "GET" || method === "HEAD";
+      expect(req.body === null).toBe(bodyless);
+      expect(await req.text()).toBe(bodyless ? "" : "sent");
+    }
+    // Near misses build the native Request at once (normalized as before).
+    for (const method of ["Get", "post", "GETS", "GE"]) {
+      const req = toWebRequest(head(method, "/", ["Host", "h"]), null, "h");
+      expect(req.method).toBe(new Request("http://h/", { method }).method);
+    }
+  });
+
   it("a bad URL fails when it is read, with the TypeError Request would throw", () => {
     const req = toWebRequest(head("GET", "/", ["Host", "bad host"]), null, "h");
     expect(req.method).toBe("GET");

@@ -9,6 +9,7 @@ import type { Serve, ServeOptions, TetherServer } from "@tether/adapter-kit";
 import { route } from "@tether/example-shared";
 import { sleep } from "./client-kit.ts";
 import { RawClient } from "./raw-client.ts";
+import { webAnswerCases } from "./web-answer-cases.ts";
 import { webHeadCases } from "./web-head-cases.ts";
 
 /** What a runtime gives the suite. */
@@ -358,4 +359,5 @@ export const serverCases: ConformanceCase<ServerUnderTest>[] = [
       }),
   },
   ...webHeadCases,
+  ...webAnswerCases,
 ];

@@ -23,8 +23,11 @@ const SERVER_OWNED = new Set([
   "date",
 ]);
 
-/** Response makers by path: each call makes a fresh response of one shape. */
-const SHAPES: Readonly<Record<string, () => Response>> = {
+/**
+ * Response makers by path: each call makes a fresh response of one shape
+ * (shared with web-answer-cases.ts).
+ */
+export const SHAPES: Readonly<Record<string, () => Response>> = {
   "/text": () => new Response("Hello, World!"),
   "/typed": () => new Response("Hello, World!", { headers: { "content-type": "text/plain" } }),
   "/json": () => Response.json({ hello: "world" }),

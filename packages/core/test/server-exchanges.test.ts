@@ -52,6 +52,45 @@ describe("pending exchanges (RFC 9112 §9.3.2)", () => {
     expect(conn.requestsAnswered).toBe(200);
   });
 
+  it("RFC 9112 §9.3.2: a pipelined request's own facts (version, close) apply once it becomes the oldest", () => {
+    const conn = new ServerConnection();
+    conn.receive(
+      enc.encode(
+        `${GET(0)}GET /1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    expect(readAll(conn)).toEqual(["/0", "/1", "/2"]);
+    const first = answer(conn, "/0");
+    expect(first).not.toMatch(/Connection:/i);
+    // RFC 9112 §9.3 / Appendix C.2.2: the 1.0 client's keep-alive is echoed.
+    expect(answer(conn, "/1")).toMatch(/\r\nConnection: keep-alive\r\n/i);
+    // RFC 9112 §9.6: the request that said close gets the last response.
+    expect(answer(conn, "/2")).toMatch(/\r\nConnection: close\r\n/i);
+    expect(conn.pendingResponses).toBe(0);
+    expect(conn.requestsAnswered).toBe(3);
+  });
+
+  it("RFC 9112 §9.3.2: a body read after its response was sent keeps its request's id; the next request is new", () => {
+    const conn = new ServerConnection();
+    conn.receive(enc.encode("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nab"));
+    const ids: string[] = [];
+    const drain = () => {
+      for (let ev = conn.nextEvent(); ev !== null; ev = conn.nextEvent()) {
+        ids.push(`${ev.type}:${"id" in ev ? ev.id : "-"}`);
+      }
+    };
+    drain();
+    answer(conn, "/a");
+    expect(conn.pendingResponses).toBe(0);
+    conn.receive(enc.encode(`cd${GET(1)}`));
+    drain();
+    expect(ids).toEqual(["request:1", "data:1", "data:1", "end:1", "request:2", "end:2"]);
+    expect(conn.pendingResponses).toBe(1);
+    expect(answer(conn, "/1").endsWith("\r\n\r\n/1")).toBe(true);
+    expect(conn.pendingResponses).toBe(0);
+    expect(conn.requestsAnswered).toBe(2);
+  });
+
   it("property: any interleaving of arrivals and answers keeps order and the pending count", () => {
     fc.assert(
       fc.property(
