@@ -16,10 +16,11 @@
  * without such a record (Bun), or one whose record changes shape, simply
  * never takes the fast path.
  */
-import { REASON_PHRASES, type ServerSession } from "@tether/core";
+import type { ServerSession } from "@tether/core";
 import { contentTypeApart } from "./content-type-apart.ts";
 import { QuickResponse } from "./quick-response.ts";
 import type { ServerExchange } from "./server-exchange.ts";
+import { reasonOf } from "./web.ts";
 
 const utf8 = new TextEncoder();
 
@@ -145,11 +146,7 @@ export interface WebHead {
  */
 export function webHead(response: Response, inner: boolean): WebHead {
   const status = response.status;
-  // A response made without a status text (the Fetch Standard's default,
-  // "") goes out with the status code's usual phrase, as node:http,
-  // Bun.serve and Deno.serve send it; RFC 9112 §4 allows an empty one, but
-  // tells clients nothing against the usual one. A status text set is sent as given.
-  const reason = response.statusText || (REASON_PHRASES[status] ?? "");
+  const reason = reasonOf(response);
   return (
     (inner ? innerHead(response, status, reason) : null) ?? publicHead(response, status, reason)
   );

@@ -46,6 +46,16 @@ export function toWebRequest(
   return LazyRequest.of(head, fallbackHost, body, signal);
 }
 
+/**
+ * The reason phrase `response` goes out with: its status text as given, or,
+ * for a response made without one (the Fetch Standard's default, ""), the
+ * status code's usual phrase, as node:http, Bun.serve and Deno.serve send
+ * it. RFC 9112 §4 allows an empty one, but nothing asks for it.
+ */
+export function reasonOf(response: Response): string {
+  return response.statusText || (REASON_PHRASES[response.status] ?? "");
+}
+
 /** A Web `Response` taken apart for core's serializer. */
 export interface ResponseParts {
   readonly status: number;
@@ -77,8 +87,7 @@ export function fromWebResponse(response: Response): ResponseParts {
   for (const cookie of response.headers.getSetCookie()) fields.push("set-cookie", cookie);
   return {
     status: response.status,
-    // No status text: the status code's usual phrase (see response-fast-path.ts webHead).
-    reason: response.statusText || (REASON_PHRASES[response.status] ?? ""),
+    reason: reasonOf(response),
     fields,
     declaredLength,
     body: response.body,
