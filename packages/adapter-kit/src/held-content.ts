@@ -51,9 +51,17 @@ function findEstimate(): Estimate | null {
   }
 }
 
-/** The content size `estimate` shows for an application's `response` (see the module comment). */
-function lengthBy(estimate: Estimate, base: number, response: Response): number {
-  return estimate(response) - base - response.statusText.length;
+/**
+ * The content size `estimate` shows for an application's `response` (see
+ * the module comment), whose status text is `statusText`.
+ */
+function lengthBy(
+  estimate: Estimate,
+  base: number,
+  response: Response,
+  statusText: string = response.statusText,
+): number {
+  return estimate(response) - base - statusText.length;
 }
 
 /** Whether the estimate counts exactly what the module comment says, here and now. */
@@ -89,11 +97,12 @@ export const HELD_CONTENT_AVAILABLE: boolean = TRUSTED;
  * a body of another kind (a stream, a Blob, a file), a fetched response,
  * or a runtime that does not tell. A body the application already read or
  * locked may still show its size: `bytes()` then fails, and the caller
- * takes the general way.
+ * takes the general way. `statusText`: the response's, when the caller has
+ * read it already (each read of it is a native call).
  */
-export function heldSize(response: Response): number {
+export function heldSize(response: Response, statusText: string = response.statusText): number {
   if (!TRUSTED || response.url !== "") return 0;
-  return lengthBy(ESTIMATE as Estimate, BASE, response);
+  return lengthBy(ESTIMATE as Estimate, BASE, response, statusText);
 }
 
 /** The runtime's `bytes()` of `response` (only called where {@link heldSize} is not 0). */

@@ -20,7 +20,7 @@ import type { ServerSession } from "@tether/core";
 import { contentTypeApart } from "./content-type-apart.ts";
 import { QuickResponse } from "./quick-response.ts";
 import type { ServerExchange } from "./server-exchange.ts";
-import { reasonOf } from "./web.ts";
+import { reasonFor } from "./web.ts";
 
 const utf8 = new TextEncoder();
 
@@ -142,11 +142,17 @@ export interface WebHead {
  * The head of `response`. Framing is core's (RFC 9112 §6): Transfer-Encoding
  * is dropped, Content-Length set aside for the caller to check. `inner`:
  * the runtime's own field list may be read (only once {@link memoryContent}
- * has looked at the body: Deno completes the list then).
+ * has looked at the body: Deno completes the list then). `statusText`: the
+ * response's, when the caller has read it already (each read of it is a
+ * native call on Bun).
  */
-export function webHead(response: Response, inner: boolean): WebHead {
+export function webHead(
+  response: Response,
+  inner: boolean,
+  statusText: string = response.statusText,
+): WebHead {
   const status = response.status;
-  const reason = reasonOf(response);
+  const reason = reasonFor(status, statusText);
   return (
     (inner ? innerHead(response, status, reason) : null) ?? publicHead(response, status, reason)
   );
@@ -229,6 +235,34 @@ function innerHead(response: Response, status: number, reason: string): WebHead 
   if (INNER === null) return null;
   const list = ((response as unknown as Bag)[INNER] as Bag | undefined)?.headerList;
   if (!Array.isArray(list)) return null;
+  return headFromList(list, status, reason, response, typeApart);
+}
+
+/**
+ * The head of `response` from its field list `list` (`[name, value]`
+ * pairs, Deno's inner record), or null when the list is not such pairs or
+ * `apart` cannot tell a Content-Type kept beside it (content-type-apart.ts).
+ * A head made of the same things as the last one is that one, shared (see
+ * {@link lastInner}). Exported for tests.
+ */
+export function headFromList(
+  list: readonly unknown[],
+  status: number,
+  reason: string,
+  response: Response,
+  apart: (response: Response) => string | null | undefined,
+): WebHead | null {
+  const last = lastInner;
+  if (
+    last !== null &&
+    last.status === status &&
+    last.reason === reason &&
+    apart === lastApart &&
+    sameLines(list, lastInnerLines) &&
+    (lastInnerTyped || apart(response) === lastInnerType)
+  ) {
+    return last;
+  }
   const fields: [string, string][] = [];
   let declared: string | null = null;
   let typed = false;
@@ -241,13 +275,60 @@ function innerHead(response: Response, status: number, reason: string): WebHead 
     else if (lower !== "transfer-encoding") fields.push([name, value]);
     if (lower === "content-type") typed = true;
   }
+  let type: string | null = null;
   if (!typed) {
     // Deno keeps some responses' Content-Type beside the list (content-type-apart.ts).
-    const type = typeApart(response);
-    if (type === undefined) return null;
+    const kept = apart(response);
+    if (kept === undefined) return null;
+    type = kept;
     if (type !== null) fields.push(["content-type", type]);
   }
-  return { status, reason, fields, declared };
+  const head: WebHead = { status, reason, fields, declared };
+  lastInner = head;
+  lastApart = apart;
+  lastInnerLines = flatLines(list as (readonly [string, string])[]);
+  lastInnerTyped = typed;
+  lastInnerType = type;
+  return head;
+}
+
+// The last head headFromList made, shared with the next response whose head
+// is made of the same things: the same status and reason, the same lines in
+// the list (`===`: names and values octet for octet, in the same order) and,
+// with no Content-Type among them, the same one kept apart. The head is a
+// function of exactly these, so it is the head that response would get; a
+// handler answering with the same head each time pays no field list, no
+// pair per line and no lower-casing per response (Deno).
+let lastInner: WebHead | null = null;
+/** The lines of {@link lastInner}'s list, flat: `[name, value, …]`. */
+let lastInnerLines: string[] = [];
+/** Whether that list had a Content-Type line; else the one kept apart (null: none). */
+let lastInnerTyped = false;
+let lastInnerType: string | null = null;
+/** The `apart` {@link lastInner} was made with. */
+let lastApart: ((response: Response) => string | null | undefined) | null = null;
+
+/** Whether the field list `list` has exactly the lines `lines` (flat). */
+function sameLines(list: readonly unknown[], lines: readonly string[]): boolean {
+  if (list.length * 2 !== lines.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    const line = list[i];
+    if (!Array.isArray(line) || line[0] !== lines[2 * i] || line[1] !== lines[2 * i + 1]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The lines of a field list already checked to hold string pairs, flat. */
+function flatLines(list: readonly (readonly [string, string])[]): string[] {
+  const out = new Array<string>(list.length * 2);
+  for (let i = 0; i < list.length; i++) {
+    const line = list[i] as readonly [string, string];
+    out[2 * i] = line[0];
+    out[2 * i + 1] = line[1];
+  }
+  return out;
 }
 
 /** Writes a complete answer: head, content (`null`: no body), end, in one go. */
@@ -289,24 +370,3 @@ export function writeContent(
 const EMPTY = new Uint8Array(0);
 /** The options of a complete answer, filled in for each (see {@link writeContent}). */
 const contentOptions: { bodyLength: number; body: Uint8Array } = { bodyLength: 0, body: EMPTY };
-
-/**
- * Writes `response` now if its content is in memory; false (nothing done)
- * when it must go another way. A declared Content-Length that does not
- * match the content also goes the general way, which treats it as before.
- */
-export function writeWebNow(
-  ex: ServerExchange,
-  session: ServerSession,
-  response: Response,
-  peek = FAST_RESPONSES_AVAILABLE,
-): boolean {
-  const content = memoryContent(response, peek);
-  if (content === undefined) return false;
-  const head = webHead(response, true);
-  if (head.declared !== null && content !== null && Number(head.declared) !== content.length) {
-    return false;
-  }
-  writeContent(ex, session, head, content);
-  return true;
-}

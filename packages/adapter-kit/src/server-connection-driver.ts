@@ -9,7 +9,7 @@ import type { Listed, ServerSession, SessionEvent, SocketAction } from "@tether/
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
-import { DriverFlags } from "./driver-flags.ts";
+import { AGAIN, BLOCKED, BODY_FULL, DriverFlags, RUNNING, UNFLUSHED } from "./driver-flags.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
 import type { RawSocket, SocketHandlers } from "./socket-layer.ts";
@@ -214,37 +214,38 @@ export class ServerConnectionDriver
    * a handler) are folded into the running loop.
    */
   run(): void {
-    if (this.running) {
-      this.again = true;
+    // Flags as bits here (driver-flags.ts): it goes round twice per request.
+    if ((this.flags & RUNNING) !== 0) {
+      this.flags |= AGAIN;
       return;
     }
     const session = this.session;
     if (session === null) return;
-    this.running = true;
+    this.flags |= RUNNING;
     try {
       do {
-        this.again = false;
+        this.flags &= ~AGAIN;
         // The usual turn after an answer is one write: taken without an action list.
         const lone = session.takeLoneWrite();
         if (lone !== null) this.write(lone);
         else this.execute(session.takeActions());
-        if (this.unflushed && !this.blocked) {
-          // Everything written went through: tell the session (its idle timer
-          // and graceful close wait for it).
-          this.unflushed = false;
+        if ((this.flags & (UNFLUSHED | BLOCKED)) === UNFLUSHED) {
+          // All written went through: tell the session (its idle timer and close wait for it).
+          this.flags &= ~UNFLUSHED;
           session.writable(this.now());
-          this.again = true;
+          // Its events are taken below; its actions (a close once flushed) next time round.
+          if (session.actionsWaiting) this.flags |= AGAIN;
         }
-        if (!this.bodyFull && !this.backedUp) {
+        if ((this.flags & BODY_FULL) === 0 && !this.backedUp) {
           const events = session.takeEvents();
           if (events.length > 0) {
             this.deliver(events);
-            this.again = true; // taking events may resume reading: more actions
+            this.flags |= AGAIN; // taking events may resume reading: more actions
           }
         }
-      } while (this.again);
+      } while ((this.flags & AGAIN) !== 0);
     } finally {
-      this.running = false;
+      this.flags &= ~RUNNING;
     }
     if (this.rare?.tunnel != null && !this.switched && session.state === "switched") {
       this.switchOver(session);
@@ -278,10 +279,13 @@ export class ServerConnectionDriver
    * every request, and moving it in the queue each time would cost a heap
    * update per request; a deadline left queued for an earlier time is
    * reached early, the session's tick finds nothing due, and the run after
-   * it queues the deadline then current.
+   * it queues the deadline then current. The queue's test is made here
+   * first, on its fields in the driver: most runs queue nothing.
    */
   private armTimer(deadline: number | null): void {
-    if (deadline !== null) this.host.deadlines.schedule(this, deadline);
+    if (deadline !== null && (this.heapIndex < 0 || deadline < this.queuedAt)) {
+      this.host.deadlines.schedule(this, deadline);
+    }
   }
 
   private clearTimer(): void {
@@ -319,8 +323,8 @@ export class ServerConnectionDriver
   }
 
   private write(data: readonly Uint8Array[]): void {
-    this.unflushed = true;
-    if (!(this.socket as RawSocket).write(data)) this.blocked = true;
+    this.flags |= UNFLUSHED;
+    if (!(this.socket as RawSocket).write(data)) this.flags |= BLOCKED;
   }
 
   private execute(actions: readonly SocketAction[]): void {

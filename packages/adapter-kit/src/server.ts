@@ -23,6 +23,7 @@ import type {
 } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
 import { DeadlineQueue } from "./deadline-queue.ts";
+import { PEEK } from "./held-content.ts";
 import { Listeners } from "./listeners.ts";
 import { encodeText } from "./response-writer.ts";
 import { type DriverHost, ServerConnectionDriver } from "./server-connection-driver.ts";
@@ -179,6 +180,16 @@ class Server implements TetherServer, DriverHost {
       }
       if (response instanceof Response) ex.respondWeb(response);
       else if (isThenable(response)) {
+        if (PEEK !== undefined && response instanceof Promise) {
+          // An async handler that gave its answer without waiting for
+          // anything: its promise is fulfilled already, and where the
+          // runtime shows it (`Bun.peek`) the answer is taken now, with no
+          // closures and no microtask turn before the write.
+          if (PEEK.status(response) === "fulfilled") {
+            this.answer(ex, PEEK(response));
+            return;
+          }
+        }
         response.then(
           (r) => this.answer(ex, r),
           (error: unknown) => this.failed(ex, error),

@@ -24,7 +24,6 @@ import {
   type WebHead,
   webHead,
   writeContent,
-  writeWebNow,
 } from "./response-fast-path.ts";
 import { writeWeb } from "./response-writer.ts";
 import type { ServerExchange } from "./server-exchange.ts";
@@ -37,7 +36,7 @@ const EMPTY = new Uint8Array(0);
 type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>>;
 
 /**
- * The ways {@link answerWeb} may take. `peek`: this runtime's responses can
+ * The ways {@link prepareWeb} may take. `peek`: this runtime's responses can
  * be read without their stream (ways 1 and 3; else 2 and 3). Tests turn it
  * off to run way 2 on every runtime. `settled`: way 2 takes a read the
  * runtime shows already settled (`Bun.peek`) at once, without waiting a
@@ -59,21 +58,6 @@ export const webAnswerWays: { peek: boolean; settled: boolean; held: boolean } =
  */
 export const HELD_READ_SIZE = 16_384;
 
-/**
- * Writes `response` for `ex`: nothing is returned when it was written at
- * once, else the promise of its end.
- */
-export function answerWeb(
-  ex: ServerExchange,
-  session: ServerSession,
-  response: Response,
-): Promise<void> | undefined {
-  if (writeWebNow(ex, session, response, webAnswerWays.peek)) return undefined;
-  // Content in memory whose declared Content-Length disagrees: the general
-  // way, which treats it as before (prepareWeb would come back here).
-  return writeWeb(ex, session, response);
-}
-
 /** What runs at an exchange's turn to write its answer (see ServerExchange.write). */
 export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
 
@@ -89,13 +73,26 @@ export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
  * cancelled.
  */
 export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer | undefined {
-  if (webAnswerWays.peek || memoryContent(response, false) !== undefined) {
-    return (session) => answerWeb(ex, session, response);
+  const content = memoryContent(response, webAnswerWays.peek);
+  if (content !== undefined) {
+    // Way 1: the head read now (after memoryContent: Deno completes its
+    // field list then) and given to the exchange with the content. A
+    // declared Content-Length that does not match the content goes the
+    // general way, which treats it as before.
+    const head = webHead(response, true);
+    if (head.declared === null || content === null || Number(head.declared) === content.length) {
+      ex.respondContent(head, content);
+      return undefined;
+    }
+    return (session) => writeWeb(ex, session, response);
   }
-  const head = webHead(response, false);
+  if (webAnswerWays.peek) return (session) => writeWeb(ex, session, response);
+  // The status text is read once here for both (a native call on Bun).
+  const statusText = response.statusText;
+  const head = webHead(response, false, statusText);
   if (head.declared !== null) return (session) => writeWeb(ex, session, response);
   if (webAnswerWays.held && !statusHasNoBody(head.status)) {
-    const size = heldSize(response);
+    const size = heldSize(response, statusText);
     if (size > 0 && size <= HELD_READ_SIZE) {
       const answer = takeHeld(ex, head, response);
       if (answer !== null) return answer === GIVEN ? undefined : answer;
@@ -133,16 +130,19 @@ function takeHeld(
   } catch {
     return null;
   }
-  const state = PEEK === undefined ? "pending" : PEEK.status(pending);
-  if (state === "rejected") {
-    pending.catch(() => {});
-    return null;
-  }
-  if (state === "fulfilled") {
-    const ahead = whole(PEEK?.(pending) as Uint8Array, head, response);
+  // One native call tells all three states: `Bun.peek` gives a pending
+  // promise back as it is, else what it settled with, and the runtime's
+  // `bytes()` fulfils with a Uint8Array, never rejects with one.
+  const peeked: unknown = PEEK === undefined ? pending : PEEK(pending);
+  if (peeked instanceof Uint8Array) {
+    const ahead = whole(peeked, head, response);
     if (ahead instanceof Response) return (session) => writeWeb(ex, session, ahead);
     ex.respondContent(head, ahead);
     return GIVEN;
+  }
+  if (peeked !== pending) {
+    pending.catch(() => {}); // rejected: the body was read or locked
+    return null;
   }
   const reading = new BodyReading(ex, head);
   reading.take(pending, response);

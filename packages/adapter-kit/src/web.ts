@@ -53,7 +53,12 @@ export function toWebRequest(
  * it. RFC 9112 §4 allows an empty one, but nothing asks for it.
  */
 export function reasonOf(response: Response): string {
-  return response.statusText || (REASON_PHRASES[response.status] ?? "");
+  return reasonFor(response.status, response.statusText);
+}
+
+/** {@link reasonOf} from a status and a status text already read. */
+export function reasonFor(status: number, statusText: string): string {
+  return statusText || (REASON_PHRASES[status] ?? "");
 }
 
 /** A Web `Response` taken apart for core's serializer. */

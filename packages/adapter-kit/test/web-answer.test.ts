@@ -290,6 +290,24 @@ describe.each(WAYS)("a Web Response, content %s", (way) => {
     expect(third.body).toBe("third");
   });
 
+  it("RFC 9112 §9.3.2: an answer queued behind a slow one goes out as it was when given", async () => {
+    use();
+    const two =
+      "GET /slow HTTP/1.1\r\nHost: h\r\n\r\nGET /text HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
+    const text = await wire((req) => {
+      if (new URL(req.url).pathname === "/slow") return slowResponse(10, "slow");
+      const response = new Response("text", { headers: { "x-when": "given" } });
+      // Changed after it was given, while it waits its turn: not seen.
+      setTimeout(() => response.headers.set("x-when", "later"), 1);
+      return response;
+    }, two);
+    const answers = text.split("HTTP/1.1 ").slice(1);
+    expect(answers.length, text).toBe(2);
+    const second = parse(`HTTP/1.1 ${answers[1]}`);
+    expect(field(second, "x-when")).toEqual(["given"]);
+    expect(second.body).toBe("text");
+  });
+
   it("a body stream that fails while its answer waits its turn: the earlier answer is sent whole, then the connection is cut", async () => {
     use();
     const two =

@@ -116,6 +116,15 @@ export class ServerSession extends SessionEventQueue {
   }
 
   /**
+   * Actions wait to be taken ({@link takeActions}): after a call that may
+   * or may not have produced any (e.g. {@link writable}), an adapter can
+   * skip the taking when there are none.
+   */
+  get actionsWaiting(): boolean {
+    return this.compactedAfter < 0 && !this.actions.empty;
+  }
+
+  /**
    * When one write is all the actions there are (an adapter's usual turn
    * after an answer): its buffers, taken as {@link takeActions} would take
    * that write, without an action object or list made for it. Otherwise

@@ -29,6 +29,7 @@
  */
 import type { ConnectOptions, RawSocket, SocketHandlers } from "@tether/adapter-kit";
 import { ReadBuffer } from "./read-buffer.ts";
+import type { ConnRead, ConnReads } from "./read-op.ts";
 import { isUncleanTlsEnd, startTlsOn } from "./tls.ts";
 import { eventTime } from "./turn-clock.ts";
 import { WriteQueue } from "./write-queue.ts";
@@ -51,6 +52,9 @@ class DenoSocket implements RawSocket {
   readonly localPort: number;
   /** Replaced by its `Deno.TlsConn` when a dialled connection starts TLS. */
   private conn: Deno.TcpConn | Deno.TlsConn;
+  /** How `conn` is read (read-op.ts); replaced with it. */
+  private readonly reads: ConnReads;
+  private readOnce: ConnRead;
   private readonly handlers: SocketHandlers;
 
   private readonly queue = new WriteQueue(MERGE_UP_TO);
@@ -67,6 +71,10 @@ class DenoSocket implements RawSocket {
   private wantShutdown = false;
   private writeShut = false;
 
+  /** The read loop is inside `handlers.data`; `flushAfterData`: start the writer as it returns. */
+  private inData = false;
+  private flushAfterData = false;
+
   private paused = false;
   /** startTls(): the read loop waits (no read may be pending) until the TLS conn replaces the TCP one. */
   private upgrading = false;
@@ -81,8 +89,10 @@ class DenoSocket implements RawSocket {
   private failure: Error | undefined;
   private flushLimit: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers) {
+  constructor(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers, reads: ConnReads) {
     this.conn = conn;
+    this.reads = reads;
+    this.readOnce = reads(conn);
     this.writeConn = conn;
     this.handlers = handlers;
     const remote = conn.remoteAddr;
@@ -158,6 +168,7 @@ class DenoSocket implements RawSocket {
           return;
         }
         this.conn = secure;
+        this.readOnce = this.reads(secure);
         this.wakeReader();
         established();
       },
@@ -183,7 +194,7 @@ class DenoSocket implements RawSocket {
       if (this.closing) break;
       let count: number | null;
       try {
-        count = await this.conn.read(buffers.target);
+        count = await this.readOnce(buffers.target);
       } catch (error) {
         if (!isUncleanTlsEnd(error)) {
           // A local close interrupts the pending read: that is no failure.
@@ -197,14 +208,25 @@ class DenoSocket implements RawSocket {
       // pauseRead() may come while a read is in flight: hold its bytes.
       if (this.paused) await this.unpaused();
       if (this.closing) break;
-      if (count === null) {
+      if (count === null || count === 0) {
+        // The end of the stream (read-op.ts: the target is never empty).
         this.readEnded = true;
         this.reading = false;
         this.handlers.end();
         this.endedBothWays();
         return;
       }
-      this.handlers.data(buffers.filled(count));
+      this.inData = true;
+      try {
+        this.handlers.data(buffers.filled(count));
+      } finally {
+        this.inData = false;
+        // What `data` wrote leaves now, in one write (see kickWriter).
+        if (this.flushAfterData) {
+          this.flushAfterData = false;
+          this.flushTask();
+        }
+      }
     }
     this.reading = false;
     this.settle();
@@ -230,6 +252,13 @@ class DenoSocket implements RawSocket {
   private kickWriter(): void {
     if (this.writing || this.released) return;
     this.writing = true;
+    // Within `data`, the read loop starts the writer as `data` returns: a
+    // response written synchronously (and every pipelined one answered in
+    // the same call) leaves without waiting for a microtask.
+    if (this.inData) {
+      this.flushAfterData = true;
+      return;
+    }
     // Started a microtask later, so that everything written in this turn
     // (several pipelined responses, say) leaves in one write().
     queueMicrotask(this.flushTask);
@@ -351,7 +380,11 @@ class DenoSocket implements RawSocket {
 }
 
 /** Wraps a fresh connection, reports `open`, then starts reading. */
-export function opened(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers): void {
+export function opened(
+  conn: Deno.TcpConn | Deno.TlsConn,
+  handlers: SocketHandlers,
+  reads: ConnReads,
+): void {
   // Core writes each message in as few buffers as it can; Nagle's algorithm
   // would only delay pipelined and keep-alive exchanges. (A TlsConn has no
   // setNoDelay: tls.ts sets it on the TCP connection where it can.)
@@ -360,7 +393,7 @@ export function opened(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandle
   } catch {
     // The peer is already gone: the read loop will report it.
   }
-  const socket = new DenoSocket(conn, handlers);
+  const socket = new DenoSocket(conn, handlers, reads);
   handlers.open(socket);
   socket.start();
 }

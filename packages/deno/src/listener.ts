@@ -7,6 +7,7 @@
  */
 import type { RawListener, SocketHandlers } from "@tether/adapter-kit";
 import { opened } from "./deno-socket.ts";
+import type { ConnReads } from "./read-op.ts";
 import { acceptHandshake } from "./tls.ts";
 
 /** Pause before accepting again after a failed accept (EMFILE…), in ms. */
@@ -21,10 +22,17 @@ export class DenoListener implements RawListener {
   private closed = false;
   /** Aborted by close(): TLS handshakes still running are dropped with the listener. */
   private readonly stopped = new AbortController();
+  /** How accepted connections are read (read-op.ts). */
+  private readonly reads: ConnReads;
 
   /** Starts accepting; each accepted connection gets the handlers `accept()` returns. */
-  constructor(listener: Deno.TcpListener | Deno.TlsListener, accept: () => SocketHandlers) {
+  constructor(
+    listener: Deno.TcpListener | Deno.TlsListener,
+    accept: () => SocketHandlers,
+    reads: ConnReads,
+  ) {
     this.listener = listener;
+    this.reads = reads;
     this.hostname = listener.addr.hostname;
     this.port = listener.addr.port;
     this.accepting = this.acceptLoop(accept);
@@ -66,15 +74,20 @@ export class DenoListener implements RawListener {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
         continue;
       }
-      if ("handshake" in conn) secured(conn, accept, this.stopped.signal);
-      else opened(conn, accept());
+      if ("handshake" in conn) secured(conn, accept, this.stopped.signal, this.reads);
+      else opened(conn, accept(), this.reads);
     }
   }
 }
 
 /** A TLS connection reaches `accept` once its handshake is done (tls.ts). */
-function secured(conn: Deno.TlsConn, accept: () => SocketHandlers, stopped: AbortSignal): void {
+function secured(
+  conn: Deno.TlsConn,
+  accept: () => SocketHandlers,
+  stopped: AbortSignal,
+  reads: ConnReads,
+): void {
   void acceptHandshake(conn, stopped).then((ok) => {
-    if (ok) opened(conn, accept());
+    if (ok) opened(conn, accept(), reads);
   });
 }

@@ -7,7 +7,8 @@
  * core's server sessions and client pool on top of it. Each connection is a
  * `DenoSocket` (deno-socket.ts: one read loop, one writer, half-close and
  * resets); each listener a `DenoListener` with its accept loop
- * (listener.ts).
+ * (listener.ts). Reads start Deno's read operation directly where the
+ * runtime allows it (read-op.ts).
  */
 import type {
   ConnectOptions,
@@ -19,6 +20,7 @@ import type {
 import { opened } from "./deno-socket.ts";
 import { latin1Decoder } from "./latin1.ts";
 import { DenoListener } from "./listener.ts";
+import { type ConnReads, fastestReads } from "./read-op.ts";
 import { connectTls, listenTls } from "./tls.ts";
 
 /** IPv6 literals may arrive bracketed, as in URLs (`[::1]`); Deno wants them bare. */
@@ -26,37 +28,46 @@ function bare(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
 }
 
-/** {@link SocketLayer} over `Deno.listen` / `Deno.connect` and their TLS forms (Deno 2). Needs `--allow-net`. */
-export const denoSocketLayer: SocketLayer = {
-  runtime: "deno",
-  // Reads go into fresh space each time (read-buffer.ts): what `data`
-  // receives is never written again.
-  reusesReadBuffers: false,
-  // Heads are decoded by Node's latin1Slice as Deno provides it (latin1.ts).
-  ...(latin1Decoder !== undefined ? { decodeLatin1: latin1Decoder } : {}),
+/**
+ * The Deno socket layer with its connections read by `reads` (read-op.ts);
+ * {@link denoSocketLayer} is this with the fastest reads the runtime offers.
+ */
+export function denoSocketLayerReading(reads: ConnReads): SocketLayer {
+  return {
+    runtime: "deno",
+    // Reads go into fresh space each time (read-buffer.ts): what `data`
+    // receives is never written again.
+    reusesReadBuffers: false,
+    // Heads are decoded by Node's latin1Slice as Deno provides it (latin1.ts).
+    ...(latin1Decoder !== undefined ? { decodeLatin1: latin1Decoder } : {}),
 
-  listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
-    try {
-      const hostname = bare(options.hostname ?? "0.0.0.0");
-      const port = options.port ?? 0;
-      const listener =
+    listen(options: ListenOptions, accept: () => SocketHandlers): Promise<RawListener> {
+      try {
+        const hostname = bare(options.hostname ?? "0.0.0.0");
+        const port = options.port ?? 0;
+        const listener =
+          options.tls === undefined
+            ? Deno.listen({ hostname, port, transport: "tcp" })
+            : listenTls(hostname, port, options.tls);
+        return Promise.resolve(new DenoListener(listener, accept, reads));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+
+    connect(options: ConnectOptions, handlers: SocketHandlers): void {
+      const dialled =
         options.tls === undefined
-          ? Deno.listen({ hostname, port, transport: "tcp" })
-          : listenTls(hostname, port, options.tls);
-      return Promise.resolve(new DenoListener(listener, accept));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  },
+          ? Deno.connect({ hostname: bare(options.hostname), port: options.port, transport: "tcp" })
+          : connectTls(options); // open once the handshake is done (tls.ts)
+      dialled.then(
+        (conn) => opened(conn, handlers, reads),
+        (error: unknown) =>
+          handlers.close(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+  };
+}
 
-  connect(options: ConnectOptions, handlers: SocketHandlers): void {
-    const dialled =
-      options.tls === undefined
-        ? Deno.connect({ hostname: bare(options.hostname), port: options.port, transport: "tcp" })
-        : connectTls(options); // open once the handshake is done (tls.ts)
-    dialled.then(
-      (conn) => opened(conn, handlers),
-      (error: unknown) => handlers.close(error instanceof Error ? error : new Error(String(error))),
-    );
-  },
-};
+/** {@link SocketLayer} over `Deno.listen` / `Deno.connect` and their TLS forms (Deno 2). Needs `--allow-net`. */
+export const denoSocketLayer: SocketLayer = denoSocketLayerReading(fastestReads);

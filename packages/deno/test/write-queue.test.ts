@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { RawSocket } from "@tether/adapter-kit";
 import { opened } from "../src/deno-socket.ts";
+import { publicReads } from "../src/read-op.ts";
 import { WriteQueue } from "../src/write-queue.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -143,15 +144,19 @@ class ScriptedConn {
 function run(conn: ScriptedConn, onData: (socket: RawSocket, bytes: Uint8Array) => void) {
   return new Promise<Error | undefined>((resolve) => {
     let socket: RawSocket | null = null;
-    opened(conn as unknown as Deno.TcpConn, {
-      open: (s) => {
-        socket = s;
+    opened(
+      conn as unknown as Deno.TcpConn,
+      {
+        open: (s) => {
+          socket = s;
+        },
+        data: (b) => onData(socket as RawSocket, b),
+        end: () => socket?.close(),
+        drain: () => {},
+        close: (error) => resolve(error),
       },
-      data: (b) => onData(socket as RawSocket, b),
-      end: () => socket?.close(),
-      drain: () => {},
-      close: (error) => resolve(error),
-    });
+      publicReads,
+    );
   });
 }
 
@@ -165,6 +170,18 @@ Deno.test("DenoSocket: what one data() call writes leaves in one write()", async
   const writes = conn.log.filter((entry) => entry.startsWith("write"));
   assert.deepEqual(writes, ["write 11,21", "write 12,22"]);
   assert.equal(conn.log.at(-1), "close");
+});
+
+Deno.test("DenoSocket: what data() wrote is handed to write() as data() returns, not a microtask later", async () => {
+  const conn = new ScriptedConn([bytes(1), null]);
+  const seen: string[][] = [];
+  await run(conn, (socket) => {
+    // Queued before the write: it runs once the read loop's turn is over.
+    queueMicrotask(() => seen.push(conn.log.slice()));
+    socket.write([bytes(3)]);
+  });
+  // The write was started before the next read, and before the microtask.
+  assert.deepEqual(seen, [["read", "write 3", "read"]]);
 });
 
 Deno.test("DenoSocket: a close() or a reset inside data() after a write: the write leaves first, or never", async () => {
@@ -251,7 +268,12 @@ for (const failure of ["reject", "throw"] as const) {
     });
     assert.ok(error instanceof Error, "close reports the write's error");
     assert.equal(error.message, "gone");
-    assert.deepEqual(conn.log, ["read", "read", "write 9", "close"]);
+    // The write starts as data() returns; a write that throws closes the
+    // socket before the next read, one that rejects after it.
+    assert.deepEqual(
+      conn.log,
+      failure === "throw" ? ["read", "write 9", "close"] : ["read", "write 9", "read", "close"],
+    );
   });
 }
 
