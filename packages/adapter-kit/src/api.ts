@@ -120,7 +120,14 @@ export interface ServeOptions extends ServerPolicyOptions {
   readonly handler?: RawHandler;
   /** Limits on what clients send (core's DEFAULT_LIMITS otherwise; bodies default to 64 MiB). */
   readonly limits?: Partial<ParserLimits>;
-  /** Called when a handler throws or rejects; the client gets a 500. */
+  /**
+   * Called when a handler throws or rejects, or when a `fetch` handler's
+   * `Response` fails before any of it was written (its body stream fails
+   * first, or content in memory has a declared Content-Length that is
+   * another length, RFC 9110 §8.6); the client gets a 500 (RFC 9110
+   * §15.6.1). A body stream failing after the head went out cuts the
+   * connection instead.
+   */
   readonly onError?: (error: unknown) => void;
   /**
    * Serve HTTPS with this certificate and key (PEM text). ALPN offers

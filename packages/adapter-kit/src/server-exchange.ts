@@ -12,7 +12,7 @@ import type { ServerConnectionDriver } from "./server-connection-driver.ts";
 import { ExchangeState } from "./server-exchange-state.ts";
 import type { SocketHandlers } from "./socket-layer.ts";
 import { concatBytes, toBytes, toWebRequest } from "./web.ts";
-import { prepareWeb } from "./web-answer.ts";
+import { type ErrorReport, prepareWeb } from "./web-answer.ts";
 
 // The queue that orders a connection's answers lives in response-queue.ts;
 // exported from here too, for the connection driver.
@@ -245,12 +245,14 @@ export class ServerExchange extends ExchangeState {
 
   /**
    * Answers with a Web `Response`: at once when its content is in memory,
-   * else by reading its body stream (see web-answer.ts).
+   * else by reading its body stream (see web-answer.ts). `report` is told
+   * of an answer that fails before any of it is written (then a 500 goes
+   * out instead, see {@link writeFailure}).
    */
-  respondWeb(response: Response): void {
+  respondWeb(response: Response, report: ErrorReport): void {
     // Only a first answer is taken (setAnswer): a later one is not even read.
     if (this.answer === null && !this.settled) {
-      const answer = prepareWeb(this, response);
+      const answer = prepareWeb(this, response, report);
       if (answer !== undefined) this.setAnswer(answer);
     }
   }
@@ -273,21 +275,46 @@ export class ServerExchange extends ExchangeState {
    */
   fail(): void {
     if (this.answer === null && !this.started) {
-      const status = (this.bodyError as { status?: unknown } | null)?.status;
-      if (typeof status === "number") {
-        this.respond(
-          status,
-          [
-            ["content-type", "text/plain"],
-            ["connection", "close"],
-          ],
-          `${this.bodyError?.message}\n`,
-        );
-      } else this.respond(500, [["content-type", "text/plain"]], "Internal Server Error\n");
+      if (this.settled) return; // the connection closed: nothing to answer
+      this.keepFailure();
+      this.setAnswer(COMPLETE);
       return;
     }
     this.driver.current?.abort("aborted", this.driver.now());
     this.driver.run();
+  }
+
+  /**
+   * A Web answer failed at this exchange's turn before any of it was
+   * written (its body stream failed first, or its declared Content-Length
+   * does not match its content): the answer {@link fail} gives goes out
+   * instead (RFC 9110 §15.6.1), head and body, the connection kept as it
+   * keeps it.
+   */
+  writeFailure(session: ServerSession): void {
+    this.keepFailure();
+    writeComplete(this, session, this.status, this.fields, this.content);
+  }
+
+  /**
+   * Keeps the failure answer as a complete one: a 500, or — when the
+   * request body broke the protocol — that error's status with
+   * `Connection: close`, so the client gets one answer.
+   */
+  private keepFailure(): void {
+    const status = (this.bodyError as { status?: unknown } | null)?.status;
+    if (typeof status === "number") {
+      this.status = status;
+      this.fields = [
+        ["content-type", "text/plain"],
+        ["connection", "close"],
+      ];
+      this.content = toBytes(`${this.bodyError?.message}\n`);
+    } else {
+      this.status = 500;
+      this.fields = [["content-type", "text/plain"]];
+      this.content = toBytes("Internal Server Error\n");
+    }
   }
 
   /** The connection closed: stop everything. */

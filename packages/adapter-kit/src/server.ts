@@ -53,6 +53,14 @@ class Server implements TetherServer, DriverHost {
   private readonly policy: ServerPolicy;
   private readonly drivers = new IntrusiveList<ServerConnectionDriver>();
   private readonly handle: (ex: ServerExchange) => void;
+  /**
+   * Tells `onError` of a Web answer that failed after the handler gave it (a
+   * body stream that failed, a declared Content-Length its content does not
+   * meet; see web-answer.ts). One function for the server's life.
+   */
+  private readonly report = (error: unknown): void => {
+    this.options.onError?.(error);
+  };
   private listener: { hostname: string; port: number; close(): Promise<void> } | null = null;
   private drainedWaiters: (() => void)[] = [];
   private fallbackHost = "localhost";
@@ -178,7 +186,7 @@ class Server implements TetherServer, DriverHost {
         this.failed(ex, error);
         return;
       }
-      if (response instanceof Response) ex.respondWeb(response);
+      if (response instanceof Response) ex.respondWeb(response, this.report);
       else if (isThenable(response)) {
         if (PEEK !== undefined && response instanceof Promise) {
           // An async handler that gave its answer without waiting for
@@ -205,7 +213,8 @@ class Server implements TetherServer, DriverHost {
    * an exception out of the server.
    */
   private answer(ex: ServerExchange, value: unknown): void {
-    if (value instanceof Response || isResponseLike(value)) ex.respondWeb(value as Response);
+    if (value instanceof Response || isResponseLike(value))
+      ex.respondWeb(value as Response, this.report);
     else {
       const got = value === null ? "null" : typeof value;
       this.failed(ex, new TypeError(`fetch handler gave ${got}, not a Response`));

@@ -14,6 +14,14 @@
  *    and content together, with a Content-Length;
  * 3. everything else — a live stream, a declared Content-Length to check —
  *    goes the general way (`writeWeb`: streamed with back-pressure).
+ *
+ * An answer that fails before any of it was written gets the 500 a failing
+ * handler gets (RFC 9110 §15.6.1), and the error goes to `onError`: a body
+ * stream that fails first, or content in memory (ways 1 and 2) whose
+ * declared Content-Length is not its length (RFC 9110 §8.6; HEAD alike,
+ * §9.3.2). A stream failing after the head went out is cut (the
+ * connection closed, no last chunk), and so is a stream that does not meet
+ * its declared length: that is only known as it streams.
  */
 import type { ServerSession } from "@tether/core";
 import { HELD_CONTENT_AVAILABLE, heldBytes, heldSize, PEEK } from "./held-content.ts";
@@ -61,6 +69,47 @@ export const HELD_READ_SIZE = 16_384;
 /** What runs at an exchange's turn to write its answer (see ServerExchange.write). */
 export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
 
+/** Where an answer's failure is told (the server's `onError`). */
+export type ErrorReport = (error: unknown) => void;
+
+/**
+ * The error for content whose declared Content-Length is another length
+ * (RFC 9110 §8.6), or null when it is the content's length or not a length
+ * at all (ignored, as `fromWebResponse` ignores it).
+ */
+export function lengthMismatch(declared: string, content: Uint8Array): Error | null {
+  const n = Number(declared);
+  if (n === content.length || !Number.isSafeInteger(n) || n < 0) return null;
+  return new Error(
+    `Response declares Content-Length ${declared} but its content is ${content.length} octets (RFC 9110 §8.6)`,
+  );
+}
+
+/**
+ * `write` at the exchange's turn; should it fail before any of the answer
+ * was written (no head sent, the session still open), the error goes to
+ * `report` and the exchange's failure answer goes out instead (a 500,
+ * ServerExchange.writeFailure). A failure after the head went out is left
+ * to the exchange, which cuts the connection.
+ */
+function guarded(
+  ex: ServerExchange,
+  report: ErrorReport,
+  write: (session: ServerSession) => Promise<void> | undefined,
+): WebAnswer {
+  return (session) => {
+    const answered = session.requestsAnswered;
+    const pending = write(session);
+    if (pending === undefined) return undefined;
+    return pending.catch((error: unknown) => {
+      const open = ex.session();
+      if (open === null || open.sendingBody || open.requestsAnswered !== answered) throw error;
+      report(error);
+      ex.writeFailure(open);
+    });
+  };
+}
+
 /**
  * The answer to `ex` with `response`, made when the handler gives it, or
  * nothing when it was given to `ex` already (a head and its whole content,
@@ -72,31 +121,47 @@ export type WebAnswer = (session: ServerSession) => Promise<void> | undefined;
  * read is dropped and the body is left as it is, neither read further nor
  * cancelled.
  */
-export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer | undefined {
+export function prepareWeb(
+  ex: ServerExchange,
+  response: Response,
+  report: ErrorReport,
+): WebAnswer | undefined {
   const content = memoryContent(response, webAnswerWays.peek);
   if (content !== undefined) {
     // Way 1: the head read now (after memoryContent: Deno completes its
     // field list then) and given to the exchange with the content. A
-    // declared Content-Length that does not match the content goes the
-    // general way, which treats it as before.
+    // declared Content-Length that is not the content's length fails the
+    // answer (a 500); one that is no length at all goes the general way,
+    // which ignores it.
     const head = webHead(response, true);
     if (head.declared === null || content === null || Number(head.declared) === content.length) {
       ex.respondContent(head, content);
       return undefined;
     }
-    return (session) => writeWeb(ex, session, response);
+    // (A status without content never carries it: the general way drops it.)
+    const wrong = statusHasNoBody(head.status) ? null : lengthMismatch(head.declared, content);
+    if (wrong !== null) {
+      report(wrong);
+      ex.fail();
+      return undefined;
+    }
+    return guarded(ex, report, (session) => writeWeb(ex, session, response));
   }
-  if (webAnswerWays.peek) return (session) => writeWeb(ex, session, response);
+  if (webAnswerWays.peek) return guarded(ex, report, (session) => writeWeb(ex, session, response));
   // The status text is read once here for both (a native call on Bun).
   const statusText = response.statusText;
   const head = webHead(response, false, statusText);
-  if (head.declared !== null) return (session) => writeWeb(ex, session, response);
   if (webAnswerWays.held && !statusHasNoBody(head.status)) {
+    // Content held in memory is taken whole even with a declared
+    // Content-Length: its length is checked before the head goes out.
     const size = heldSize(response, statusText);
     if (size > 0 && size <= HELD_READ_SIZE) {
-      const answer = takeHeld(ex, head, response);
+      const answer = takeHeld(ex, head, response, report);
       if (answer !== null) return answer === GIVEN ? undefined : answer;
     }
+  }
+  if (head.declared !== null) {
+    return guarded(ex, report, (session) => writeWeb(ex, session, response));
   }
   const body = response.body;
   if (body === null || statusHasNoBody(head.status)) {
@@ -106,7 +171,7 @@ export function prepareWeb(ex: ServerExchange, response: Response): WebAnswer | 
   }
   const reading = new BodyReading(ex, head);
   reading.start(body, response);
-  return (session) => reading.answer(session);
+  return guarded(ex, report, (session) => reading.answer(session));
 }
 
 /** What {@link takeHeld} gives when it handed the answer to the exchange itself. */
@@ -123,6 +188,7 @@ function takeHeld(
   ex: ServerExchange,
   head: WebHead,
   response: Response,
+  report: ErrorReport,
 ): WebAnswer | typeof GIVEN | null {
   let pending: Promise<Uint8Array>;
   try {
@@ -135,8 +201,15 @@ function takeHeld(
   // `bytes()` fulfils with a Uint8Array, never rejects with one.
   const peeked: unknown = PEEK === undefined ? pending : PEEK(pending);
   if (peeked instanceof Uint8Array) {
+    const wrong = head.declared === null ? null : lengthMismatch(head.declared, peeked);
+    if (wrong !== null) {
+      report(wrong);
+      ex.fail();
+      return GIVEN;
+    }
     const ahead = whole(peeked, head, response);
-    if (ahead instanceof Response) return (session) => writeWeb(ex, session, ahead);
+    if (ahead instanceof Response)
+      return guarded(ex, report, (session) => writeWeb(ex, session, ahead));
     ex.respondContent(head, ahead);
     return GIVEN;
   }
@@ -146,7 +219,7 @@ function takeHeld(
   }
   const reading = new BodyReading(ex, head);
   reading.take(pending, response);
-  return (session) => reading.answer(session);
+  return guarded(ex, report, (session) => reading.answer(session));
 }
 
 /**
@@ -230,7 +303,14 @@ class BodyReading {
 
   /** Takes the content `bytes()` gives (see {@link takeHeld}). */
   take(pending: Promise<Uint8Array>, response: Response): void {
-    this.began(pending.then((content) => this.end(whole(content, this.head, response))));
+    this.began(
+      pending.then((content) => {
+        const declared = this.head.declared;
+        const wrong = declared === null ? null : lengthMismatch(declared, content);
+        if (wrong !== null) throw wrong; // nothing written yet: a 500 (see guarded)
+        return this.end(whole(content, this.head, response));
+      }),
+    );
   }
 
   private began(done: Promise<void>): void {

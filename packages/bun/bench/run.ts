@@ -81,7 +81,7 @@ const CLIENT_GOALS = kit.clientGoalsVs("bun-fetch", {
 // Bun's JIT (JavaScriptCore) needs some 20k requests of warm-up before CPU
 // per request settles; on a busy machine that takes more than a second.
 const FULL = {
-  server: { rounds: 7, seconds: 2, warmSeconds: 2, warmRequests: 30_000, warmEachMode: true },
+  server: { rounds: 13, seconds: 1, warmSeconds: 2, warmRequests: 30_000, warmEachMode: true },
   client: { rounds: 6, requests: 20_000, warmRequests: 20_000 },
 };
 const QUICK = {

@@ -251,28 +251,27 @@ describe("the fetch path's per-request savings", () => {
     expect(urls[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/c$/);
   });
 
-  it("a QuickResponse whose declared Content-Length disagrees with its content goes the general way", async () => {
+  it("RFC 9110 §8.6, §15.6.1: a QuickResponse whose declared Content-Length disagrees with its content gets the 500 a Response of the same content gets", async () => {
+    const errors: unknown[] = [];
     const text = await exchange(
       {
+        onError: (error) => errors.push(error),
         fetch: () => new QuickResponse(enc.encode("four"), { headers: { "content-length": "9" } }),
       },
       "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
     );
     const general = await exchange(
       {
-        fetch: () =>
-          new Response(
-            new ReadableStream({
-              start(c) {
-                c.enqueue(enc.encode("four"));
-                c.close();
-              },
-            }),
-            { headers: { "content-length": "9" } },
-          ),
+        onError: (error) => errors.push(error),
+        fetch: () => new Response(enc.encode("four"), { headers: { "content-length": "9" } }),
       },
       "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
     );
     expect(text).toBe(general);
+    expect(text).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    expect(errors.map((e) => (e as Error).message)).toEqual([
+      "Response declares Content-Length 9 but its content is 4 octets (RFC 9110 §8.6)",
+      "Response declares Content-Length 9 but its content is 4 octets (RFC 9110 §8.6)",
+    ]);
   });
 });

@@ -2,15 +2,19 @@
  * Web `fetch`-handler answers on the wire: HEAD, declared Content-Length,
  * responses without content, redirects, handler failures, streams that fail,
  * reason phrases. Whatever the `Response`, the message sent never lies about
- * its framing (RFC 9112 §6.3, RFC 9110 §8.6): a body that cannot be sent as
- * declared is cut and the connection closed, so the client can tell.
+ * its framing (RFC 9112 §6.3, RFC 9110 §8.6): an answer found wrong before
+ * its head went out (content in memory whose declared Content-Length is
+ * another length, a body stream that fails first) gets a 500 instead
+ * (RFC 9110 §15.6.1) and `onError` is told; a body found wrong only as it
+ * streams is cut and the connection closed, so the client can tell.
  *
  * Part of {@link serverCases}: every adapter's conformance harness runs them.
  */
 import assert from "node:assert/strict";
 import type { TetherServer } from "@tether/adapter-kit";
-import { type ParsedResponse, parseResponses, RawClient } from "./raw-client.ts";
+import { RawClient } from "./raw-client.ts";
 import type { ConformanceCase, ServerUnderTest } from "./server-cases.ts";
+import { checkCut, checkFailed, checkHead, exchange, req } from "./web-answer-checks.ts";
 import { SHAPES } from "./web-head-cases.ts";
 
 const utf8 = new TextEncoder();
@@ -75,6 +79,25 @@ const ANSWERS: Readonly<Record<string, () => Response | Promise<Response>>> = {
       }),
     );
   },
+  "/fail-first": () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.error(new Error("stream failed (expected by the test)"));
+        },
+      }),
+    ),
+  "/fail-first-declared": () =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.error(new Error("stream failed (expected by the test)"));
+        },
+      }),
+      { headers: { "content-length": "5" } },
+    ),
+  // Enqueued, then failed: the error drops what was queued, so the first
+  // read fails and nothing of the answer was written.
   "/fail-at-once": () =>
     new Response(
       new ReadableStream<Uint8Array>({
@@ -86,125 +109,31 @@ const ANSWERS: Readonly<Record<string, () => Response | Promise<Response>>> = {
     ),
 };
 
-/** Runs `body` against a fresh `fetch`-handler server answering {@link ANSWERS}. */
+/**
+ * Runs `body` against a fresh `fetch`-handler server answering
+ * {@link ANSWERS}, with the errors `onError` was told of so far.
+ */
 async function withAnswers(
   t: ServerUnderTest,
-  body: (server: TetherServer) => Promise<void>,
+  body: (server: TetherServer, errors: unknown[]) => Promise<void>,
 ): Promise<void> {
+  const errors: unknown[] = [];
   const server = await t.serve({
     hostname: "127.0.0.1",
     port: 0,
-    onError: () => {},
+    onError: (error) => {
+      errors.push(error);
+    },
     fetch: (request) => {
       const make = ANSWERS[new URL(request.url).pathname];
       return make === undefined ? new Response("no such answer", { status: 404 }) : make();
     },
   });
   try {
-    await body(server);
+    await body(server, errors);
   } finally {
     await server.close();
   }
-}
-
-/** Sends `requests` (pipelined) on a fresh connection and reads `count` responses. */
-async function exchange(
-  server: TetherServer,
-  requests: string,
-  count: number,
-): Promise<ParsedResponse[]> {
-  const c = new RawClient(server.port);
-  try {
-    await c.send(requests);
-    const responses = await c.responses(count);
-    assert.equal(responses.length, count, `${count} responses to ${JSON.stringify(requests)}`);
-    return responses;
-  } finally {
-    c.destroy();
-  }
-}
-
-const req = (method: string, path: string) => `${method} ${path} HTTP/1.1\r\nHost: t\r\n\r\n`;
-
-/** A head's field lines, names lower-cased, sorted, without Date and `leave`. */
-function fieldLines(headers: readonly (readonly [string, string])[], leave: string[]): string[] {
-  return headers
-    .map(([n, v]) => [n.toLowerCase(), v] as const)
-    .filter(([n]) => n !== "date" && !leave.includes(n))
-    .map(([n, v]) => `${n}: ${v}`)
-    .sort();
-}
-
-/** The field lines of a head's text. */
-function headLines(text: string): [string, string][] {
-  return text
-    .split("\r\n")
-    .slice(1)
-    .filter((line) => line !== "")
-    .map((line): [string, string] => {
-      const colon = line.indexOf(":");
-      return [line.slice(0, colon), line.slice(colon + 1).trim()];
-    });
-}
-
-/** Checks that HEAD `path` gets GET `path`'s head and no content. */
-async function checkHead(server: TetherServer, path: string): Promise<void> {
-  const c = new RawClient(server.port);
-  try {
-    await c.send(req("HEAD", path) + req("GET", path));
-    const split = (text: string) => {
-      const end = text.indexOf("\r\n\r\n");
-      return end === -1 ? null : { head: text.slice(0, end + 4), rest: text.slice(end + 4) };
-    };
-    await c.until((cl) => {
-      const s = split(cl.text());
-      return s !== null && parseResponses(s.rest).length >= 1;
-    });
-    const s = split(c.text());
-    assert.ok(s !== null, `${path}: HEAD answered`);
-    // RFC 9110 §9.3.2: no content — the GET's answer follows the head at once.
-    assert.ok(s.rest.startsWith("HTTP/1.1 "), `${path}: nothing between HEAD's head and GET's`);
-    // The HEAD answer's head read alone (a reader of whole messages would
-    // wait for the content its Content-Length announces).
-    const head = { headers: headLines(s.head) };
-    const [get] = parseResponses(s.rest);
-    assert.ok(get !== undefined);
-    assert.equal(s.head.split("\r\n")[0], s.rest.split("\r\n")[0], `${path}: status line`);
-    // Transfer-Encoding may be left out of a HEAD answer (RFC 9110 §9.3.2);
-    // Content-Length, when GET's answer has one, must be the same (§8.6).
-    const leave = ["transfer-encoding"];
-    assert.deepEqual(fieldLines(head.headers, leave), fieldLines(get.headers, leave), path);
-  } finally {
-    c.destroy();
-  }
-}
-
-/**
- * Checks that GET `path`, answered with a Content-Length its content does
- * not meet, is cut: fewer octets than declared (a prefix of the content),
- * then the connection closed, no later answer on it; a new connection works.
- */
-async function checkCut(server: TetherServer, path: string, content: string): Promise<void> {
-  const c = new RawClient(server.port);
-  try {
-    await c.send(req("GET", path) + req("GET", "/ok"));
-    assert.notEqual(await c.closed(), "open", `${path}: connection closed`);
-    const text = c.text();
-    const end = text.indexOf("\r\n\r\n");
-    if (end !== -1) {
-      const declared = /\r\ncontent-length: *(\d+)\r\n/i.exec(text.slice(0, end + 4));
-      const sent = text.slice(end + 4);
-      assert.ok(!sent.includes("HTTP/1.1 "), `${path}: no answer after the cut one`);
-      assert.ok(content.startsWith(sent), `${path}: only the content's own octets`);
-      if (declared !== null) {
-        assert.ok(sent.length < Number(declared[1]), `${path}: Content-Length not met`);
-      } else assert.ok(!sent.endsWith("0\r\n\r\n"), `${path}: no last chunk`);
-    }
-  } finally {
-    c.destroy();
-  }
-  const [after] = await exchange(server, req("GET", "/ok"), 1);
-  assert.equal(after?.body, "ok", `${path}: a new connection works`);
 }
 
 /** The cases, in {@link serverCases}. */
@@ -241,15 +170,26 @@ export const webAnswerCases: ConformanceCase<ServerUnderTest>[] = [
       }),
   },
   {
-    name: "RFC 9112 §6.3, §8, RFC 9110 §8.6: a fetch handler's Content-Length larger or smaller than its content is never met: the answer is cut and the connection closed",
+    name: "RFC 9110 §9.3.2, §8.6: HEAD to a fetch handler's answer with a Content-Length equal to its content gets GET's head",
     run: (t) =>
       withAnswers(t, async (server) => {
-        for (const path of [
-          "/cl-larger",
-          "/cl-smaller",
-          "/cl-larger-stream",
-          "/cl-smaller-stream",
-        ]) {
+        await checkHead(server, "/cl-equal");
+        await checkHead(server, "/cl-equal-stream");
+      }),
+  },
+  {
+    name: "RFC 9110 §8.6, §9.3.2, §15.6.1: a fetch handler's Content-Length larger or smaller than its content in memory gets a 500, GET and HEAD alike, onError names both lengths, and the connection stays usable",
+    run: (t) =>
+      withAnswers(t, async (server, errors) => {
+        await checkFailed(server, errors, "/cl-larger", ["Content-Length 10", "5 octets"]);
+        await checkFailed(server, errors, "/cl-smaller", ["Content-Length 3", "5 octets"]);
+      }),
+  },
+  {
+    name: "RFC 9112 §6.3, §8, RFC 9110 §8.6: a fetch handler's stream larger or smaller than its declared Content-Length is found out only as it streams: the answer is cut and the connection closed",
+    run: (t) =>
+      withAnswers(t, async (server) => {
+        for (const path of ["/cl-larger-stream", "/cl-smaller-stream"]) {
           await checkCut(server, path, "hello");
         }
       }),
@@ -325,11 +265,23 @@ export const webAnswerCases: ConformanceCase<ServerUnderTest>[] = [
       }),
   },
   {
-    name: "RFC 9112 §7.1, §8: a fetch handler's stream that fails mid-body is cut without its last chunk and the connection closed; a new connection works",
+    name: "RFC 9112 §7.1, §8: a fetch handler's stream that fails after its head went out (mid-body, or on its first read after a declared Content-Length went out) is cut without its last chunk and the connection closed; a new connection works",
     run: (t) =>
       withAnswers(t, async (server) => {
         await checkCut(server, "/fail-later", "4\r\npart\r\n");
-        await checkCut(server, "/fail-at-once", "4\r\npart\r\n");
+        // A declared length goes out in the head before the stream is read
+        // (response-writer.ts): a stream failing on its first read is then
+        // failing after the head went out.
+        await checkCut(server, "/fail-first-declared", "");
+      }),
+  },
+  {
+    name: "RFC 9110 §15.6.1: a fetch handler's stream that fails before any of the answer was written gets a 500 (GET and HEAD), onError is told, and the connection stays usable",
+    run: (t) =>
+      withAnswers(t, async (server, errors) => {
+        const told = ["stream failed (expected by the test)"];
+        await checkFailed(server, errors, "/fail-first", told);
+        await checkFailed(server, errors, "/fail-at-once", told);
       }),
   },
   {

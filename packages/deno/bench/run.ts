@@ -58,7 +58,7 @@ kit
                   [--origin nginx|raw-deno] [--profile DIR]`,
     origins: ["nginx", "raw-deno"],
     full: {
-      server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
+      server: { rounds: 13, seconds: 1, warmSeconds: 1, warmEachMode: true },
       client: { rounds: 6, requests: 20_000, warmRequests: 2_000 },
     },
     quick: {

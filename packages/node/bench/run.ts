@@ -67,7 +67,7 @@ const CLIENT_GOALS = [
 ];
 
 const FULL = {
-  server: { rounds: 7, seconds: 2, warmSeconds: 1, warmEachMode: true },
+  server: { rounds: 13, seconds: 1, warmSeconds: 1, warmEachMode: true },
   client: { rounds: 6, requests: 20_000, warmRequests: 2_000 },
   memory: { rounds: 3, connections: 5_000, warmConnections: 100, churnConnections: 2_000 },
 };
