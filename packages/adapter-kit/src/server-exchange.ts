@@ -5,11 +5,13 @@
  */
 import type { BodyFraming, Fields, RequestHead, ServerSession } from "@tether/core";
 import type { RawResponseWriter, RequestInfo } from "./api.ts";
+import { failureAnswer } from "./failure-answer.ts";
 import { type WebHead, writeContent } from "./response-fast-path.ts";
 import type { ResponseQueue } from "./response-queue.ts";
 import { type FieldInit, StreamWriter, writeComplete } from "./response-writer.ts";
 import type { ServerConnectionDriver } from "./server-connection-driver.ts";
-import { ExchangeState } from "./server-exchange-state.ts";
+import type { ExchangeExtras } from "./server-exchange-state.ts";
+import { ABORTED, ExchangeState, SETTLED, STARTED } from "./server-exchange-state.ts";
 import type { SocketHandlers } from "./socket-layer.ts";
 import { concatBytes, toBytes, toWebRequest } from "./web.ts";
 import { type ErrorReport, prepareWeb } from "./web-answer.ts";
@@ -33,6 +35,8 @@ type Answer =
 
 /** A request, its body as it arrives, and the means to answer it. */
 export class ServerExchange extends ExchangeState {
+  protected override bits = 0; // see server-exchange-state.ts
+  protected override extras: ExchangeExtras | null = null;
   readonly id: number;
   readonly head: RequestHead;
   readonly framing: BodyFraming;
@@ -302,19 +306,10 @@ export class ServerExchange extends ExchangeState {
    * `Connection: close`, so the client gets one answer.
    */
   private keepFailure(): void {
-    const status = (this.bodyError as { status?: unknown } | null)?.status;
-    if (typeof status === "number") {
-      this.status = status;
-      this.fields = [
-        ["content-type", "text/plain"],
-        ["connection", "close"],
-      ];
-      this.content = toBytes(`${this.bodyError?.message}\n`);
-    } else {
-      this.status = 500;
-      this.fields = [["content-type", "text/plain"]];
-      this.content = toBytes("Internal Server Error\n");
-    }
+    const failure = failureAnswer(this.bodyError); // failure-answer.ts
+    this.status = failure.status;
+    this.fields = failure.fields;
+    this.content = failure.content;
   }
 
   /** The connection closed: stop everything. */
@@ -332,7 +327,7 @@ export class ServerExchange extends ExchangeState {
    */
   write(): Promise<void> | undefined {
     const answer = this.answer;
-    this.started = true;
+    this.bits |= STARTED; // as bits: see server-exchange-state.ts
     let pending: Promise<void> | void;
     try {
       const session = this.session();
@@ -370,14 +365,14 @@ export class ServerExchange extends ExchangeState {
   }
 
   private finish(): void {
-    this.settled = true;
+    this.bits |= SETTLED;
     this.driver.run();
   }
 
   /** The session while it can still take this answer. */
   session(): ServerSession | null {
     const s = this.driver.current;
-    return s === null || this.aborted || s.state !== "open" ? null : s;
+    return s === null || (this.bits & ABORTED) !== 0 || s.state !== "open" ? null : s;
   }
 
   /** Waits until the socket takes more bytes. */

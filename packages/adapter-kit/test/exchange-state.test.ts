@@ -5,11 +5,19 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RequestInfo } from "../src/api.ts";
-import { ExchangeState } from "../src/server-exchange-state.ts";
+import {
+  ABORTED,
+  type ExchangeExtras,
+  ExchangeState,
+  SETTLED,
+  STARTED,
+} from "../src/server-exchange-state.ts";
 import { exchange } from "./server-harness.ts";
 
 /** Opens the protected parts for the test. */
 class Probe extends ExchangeState {
+  protected override bits = 0;
+  protected override extras: ExchangeExtras | null = null;
   set(flag: "awaitingContinue" | "aborted" | "bodyDone" | "bodyFailed", on: boolean): void {
     this[flag] = on;
   }
@@ -28,8 +36,12 @@ class Probe extends ExchangeState {
   getInfo(): RequestInfo | null {
     return this.infoMade;
   }
+  /** Sets bits the way the exchange's per-request path does. */
+  raise(bits: number): void {
+    this.bits |= bits;
+  }
   get extrasMade(): boolean {
-    return (this as unknown as { extras: unknown }).extras !== null;
+    return this.extras !== null;
   }
 }
 
@@ -51,6 +63,17 @@ describe("ExchangeState", () => {
     }
     p.settled = true;
     expect(p.settled && !p.started).toBe(true);
+  });
+
+  it("names the same flags as the bits the exchange's per-request path sets", () => {
+    const p = new Probe();
+    p.raise(STARTED);
+    expect([p.started, p.settled, p.get("aborted")]).toEqual([true, false, false]);
+    p.raise(SETTLED);
+    expect([p.started, p.settled, p.get("aborted")]).toEqual([true, true, false]);
+    p.raise(ABORTED);
+    expect(p.get("aborted")).toBe(true);
+    for (const f of FLAGS) if (f !== "aborted") expect(p.get(f)).toBe(false);
   });
 
   it("makes its rare part only for a value, and reads back what was set", () => {
