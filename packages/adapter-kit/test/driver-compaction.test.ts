@@ -8,13 +8,11 @@
  */
 import { ServerSession } from "@tether/core";
 import { describe, expect, it } from "vitest";
-import type { ConnectionEvent } from "../src/api.ts";
 import { wholeMs } from "../src/clock.ts";
-import { DeadlineQueue } from "../src/deadline-queue.ts";
-import { Listeners } from "../src/listeners.ts";
-import { type DriverHost, ServerConnectionDriver } from "../src/server-connection-driver.ts";
+import { ServerConnectionDriver } from "../src/server-connection-driver.ts";
 import type { ServerExchange } from "../src/server-exchange.ts";
 import type { RawSocket } from "../src/socket-layer.ts";
+import { testHost } from "./driver-host.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("latin1");
@@ -44,8 +42,8 @@ function setup(options: { maxRequestsPerConnection?: number } = {}) {
   const requests: number[] = [];
   let session: ServerSession | null = null;
   let closed = 0;
-  const host: DriverHost = {
-    admit: () => {
+  const host = testHost(
+    () => {
       session = new ServerSession(1, wholeMs(), {
         compactIdleAfterMs: 0,
         advertiseKeepAlive: true,
@@ -53,17 +51,16 @@ function setup(options: { maxRequestsPerConnection?: number } = {}) {
       });
       return session;
     },
-    dispatch: (ex: ServerExchange) => {
-      requests.push(ex.info.requestNumber);
-      ex.respond(200, undefined, "ok");
+    {
+      dispatch: (ex: ServerExchange) => {
+        requests.push(ex.info.requestNumber);
+        ex.respond(200, undefined, "ok");
+      },
+      closed: () => {
+        closed++;
+      },
     },
-    closed: () => {
-      closed++;
-    },
-    events: new Listeners<ConnectionEvent>(),
-    deadlines: new DeadlineQueue<ServerConnectionDriver>(),
-    copyReads: false,
-  };
+  );
   const driver = new ServerConnectionDriver(host);
   const socket = new Socket();
   driver.open(socket);

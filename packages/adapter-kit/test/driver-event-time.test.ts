@@ -7,13 +7,10 @@
  */
 import { ServerSession } from "@tether/core";
 import { describe, expect, it } from "vitest";
-import type { ConnectionEvent } from "../src/api.ts";
 import { wholeMs } from "../src/clock.ts";
-import { DeadlineQueue } from "../src/deadline-queue.ts";
-import { Listeners } from "../src/listeners.ts";
-import { type DriverHost, ServerConnectionDriver } from "../src/server-connection-driver.ts";
-import type { ServerExchange } from "../src/server-exchange.ts";
+import { ServerConnectionDriver } from "../src/server-connection-driver.ts";
 import type { RawSocket } from "../src/socket-layer.ts";
+import { testHost } from "./driver-host.ts";
 
 const enc = new TextEncoder();
 const KEEP_ALIVE_MS = 60_000;
@@ -44,22 +41,13 @@ class ClockedSocket implements RawSocket {
 function setup() {
   const socket = new ClockedSocket();
   let session: ServerSession | null = null;
-  const host: DriverHost = {
-    admit: () => {
-      session = new ServerSession(1, socket.time, {
-        keepAliveTimeoutMs: KEEP_ALIVE_MS,
-        headersTimeoutMs: HEADERS_MS,
-      });
-      return session;
-    },
-    dispatch: (ex: ServerExchange) => {
-      ex.respond(200, undefined, "ok");
-    },
-    closed: () => {},
-    events: new Listeners<ConnectionEvent>(),
-    deadlines: new DeadlineQueue<ServerConnectionDriver>(),
-    copyReads: false,
-  };
+  const host = testHost(() => {
+    session = new ServerSession(1, socket.time, {
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
+      headersTimeoutMs: HEADERS_MS,
+    });
+    return session;
+  });
   const driver = new ServerConnectionDriver(host);
   driver.open(socket);
   const done = () => host.deadlines.remove(driver);

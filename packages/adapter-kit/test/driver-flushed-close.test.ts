@@ -7,12 +7,9 @@
  */
 import { ServerSession } from "@tether/core";
 import { describe, expect, it } from "vitest";
-import type { ConnectionEvent } from "../src/api.ts";
-import { DeadlineQueue } from "../src/deadline-queue.ts";
-import { Listeners } from "../src/listeners.ts";
-import { type DriverHost, ServerConnectionDriver } from "../src/server-connection-driver.ts";
-import type { ServerExchange } from "../src/server-exchange.ts";
+import { ServerConnectionDriver } from "../src/server-connection-driver.ts";
 import type { RawSocket } from "../src/socket-layer.ts";
+import { testHost } from "./driver-host.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("latin1");
@@ -44,16 +41,7 @@ class RecordingSocket implements RawSocket {
 function setup(full = false) {
   const socket = new RecordingSocket();
   socket.full = full;
-  const host: DriverHost = {
-    admit: () => new ServerSession(1, 0),
-    dispatch: (ex: ServerExchange) => {
-      ex.respond(200, undefined, "ok");
-    },
-    closed: () => {},
-    events: new Listeners<ConnectionEvent>(),
-    deadlines: new DeadlineQueue<ServerConnectionDriver>(),
-    copyReads: false,
-  };
+  const host = testHost(() => new ServerSession(1, 0));
   const driver = new ServerConnectionDriver(host);
   driver.open(socket);
   const done = () => host.deadlines.remove(driver);
