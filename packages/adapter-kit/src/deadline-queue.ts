@@ -27,6 +27,15 @@ export interface DeadlineMember {
   deadlineReached(): void;
 }
 
+/**
+ * Whether {@link DeadlineQueue.schedule} would queue `member` for `at`: it
+ * is not queued, or queued for a later time. Callers that schedule on every
+ * turn may test this first and skip the call (it is small enough to inline).
+ */
+export function wouldQueue(member: DeadlineMember, at: number): boolean {
+  return member.heapIndex < 0 || at < member.queuedAt;
+}
+
 /** The server-wide deadline queue. See the module comment. */
 export class DeadlineQueue<M extends DeadlineMember> {
   private readonly heap: M[] = [];
@@ -45,16 +54,13 @@ export class DeadlineQueue<M extends DeadlineMember> {
    * told at the earlier time and arms again (see the module comment).
    */
   schedule(member: M, at: number): void {
-    const i = member.heapIndex;
-    if (i < 0) {
-      member.queuedAt = at;
+    if (!wouldQueue(member, at)) return;
+    member.queuedAt = at;
+    if (member.heapIndex < 0) {
       member.heapIndex = this.heap.length;
       this.heap.push(member);
-      this.siftUp(member.heapIndex);
-    } else if (at < member.queuedAt) {
-      member.queuedAt = at;
-      this.siftUp(i);
-    } else return;
+    }
+    this.siftUp(member.heapIndex);
     // The earliest of all, not `at`: while the timer's firing tells members
     // (it is disarmed then), one that queues itself again for a later time
     // must not arm the timer past the members still queued.

@@ -8,7 +8,7 @@
 import type { Listed, ServerSession, SessionEvent, SocketAction } from "@tether/core";
 import type { ConnectionEvent, RequestInfo } from "./api.ts";
 import { wholeMs as now } from "./clock.ts";
-import type { DeadlineMember, DeadlineQueue } from "./deadline-queue.ts";
+import { type DeadlineMember, type DeadlineQueue, wouldQueue } from "./deadline-queue.ts";
 import { AGAIN, BLOCKED, BODY_FULL, DriverFlags, RUNNING, UNFLUSHED } from "./driver-flags.ts";
 import type { Listeners } from "./listeners.ts";
 import { ResponseQueue, type ServerExchange } from "./server-exchange.ts";
@@ -279,11 +279,11 @@ export class ServerConnectionDriver
    * every request, and moving it in the queue each time would cost a heap
    * update per request; a deadline left queued for an earlier time is
    * reached early, the session's tick finds nothing due, and the run after
-   * it queues the deadline then current. The queue's test is made here
-   * first, on its fields in the driver: most runs queue nothing.
+   * it queues the deadline then current. The queue's test (`wouldQueue`) is
+   * made here first: most runs queue nothing, and skip the call.
    */
   private armTimer(deadline: number | null): void {
-    if (deadline !== null && (this.heapIndex < 0 || deadline < this.queuedAt)) {
+    if (deadline !== null && wouldQueue(this, deadline)) {
       this.host.deadlines.schedule(this, deadline);
     }
   }

@@ -300,13 +300,9 @@ export class ServerExchange extends ExchangeState {
     writeComplete(this, session, this.status, this.fields, this.content);
   }
 
-  /**
-   * Keeps the failure answer as a complete one: a 500, or — when the
-   * request body broke the protocol — that error's status with
-   * `Connection: close`, so the client gets one answer.
-   */
+  /** Keeps the failure answer (failure-answer.ts) as this exchange's complete answer. */
   private keepFailure(): void {
-    const failure = failureAnswer(this.bodyError); // failure-answer.ts
+    const failure = failureAnswer(this.bodyError);
     this.status = failure.status;
     this.fields = failure.fields;
     this.content = failure.content;
