@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { stealLine } from "../../core/bench/cpu-steal.ts";
 import { sourceFingerprint } from "../../core/bench/node.ts";
 import { pinning } from "./processes.ts";
 import type { Target } from "./rounds.ts";
@@ -107,11 +108,12 @@ export function codeState(dirs: Readonly<Record<string, string>>): Record<string
   };
 }
 
-/** The closing lines: every target, then the machine and the run's length. */
+/** The closing lines: every target, then the machine, the run's length and the CPU stolen. */
 export function closingLines(
   targets: readonly Target[],
   runtime: string,
   seconds: number,
+  steal: number | null,
 ): string[] {
   const out = ["\n### All targets\n"];
   for (const t of targets) {
@@ -123,6 +125,7 @@ export function closingLines(
   out.push(
     `\n${runtime}, ${machine()}, pinned: ${pinning()}, ` +
       `load average at the end ${load.join(" ")}, ${seconds.toFixed(0)} s.`,
+    stealLine(steal),
   );
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import * as os from "node:os";
 import * as path from "node:path";
+import { machineCpu, stealPercent } from "../../core/bench/cpu-steal.ts";
 import {
   type BenchArgs,
   closingLines,
@@ -223,6 +224,7 @@ export async function childOrigin(
 /** Runs the sections the command line asks for, prints the tables and writes the results. */
 export async function runBench<O extends string>(bench: AdapterBench<O>): Promise<void> {
   const startedAt = performance.now();
+  const cpuAtStart = machineCpu();
   const extras = bench.extraSections ?? [];
   const sections = ["server", "client", ...extras.map((e) => e.name)];
   const usage = `${bench.usage}\nsections: ${sections.join(", ")}`;
@@ -313,8 +315,9 @@ export async function runBench<O extends string>(bench: AdapterBench<O>): Promis
   }
 
   const elapsed = (performance.now() - startedAt) / 1000;
+  const steal = stealPercent(cpuAtStart, machineCpu());
   const runtime = bench.runtime();
-  out.push(...closingLines(targets, runtime.label, elapsed));
+  out.push(...closingLines(targets, runtime.label, elapsed, steal));
   console.log(out.join("\n"));
   bench.afterTables?.(args, log);
 
@@ -323,6 +326,7 @@ export async function runBench<O extends string>(bench: AdapterBench<O>): Promis
     [bench.name]: runtime.version,
     cpu: machine(),
     loadAverageAtEnd: os.loadavg(),
+    cpuStealPercent: steal,
     quick: args.quick,
     pinned: pinning(),
     installed,

@@ -148,6 +148,7 @@ export function benchOf(file: BenchFile, current: Readonly<Record<string, string
     quick: problem === null ? bool(o?.quick) : null,
     settings: problem === null && o !== null ? settingsOf(file.id, o) : null,
     loadAverage: load.length === 3 ? load : null,
+    steal: problem === null ? num(o?.cpuStealPercent) : null,
     code: problem === null && o !== null ? codeOf(file.id, o, current) : null,
     verbatim: null,
     sections:

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { machineCpu, stealPercent } from "../../core/bench/cpu-steal.ts";
 import { codeState, machineFacts, REPO_ROOT } from "../bench-kit/cli.ts";
 import type { CapturedSpec } from "./captured.ts";
 
@@ -34,6 +35,7 @@ export function runCaptured(spec: CapturedSpec, quick: boolean): boolean {
   const dir = path.join(REPO_ROOT, spec.dir);
   const command = quick ? `${spec.command} ${spec.quickArgs}` : spec.command;
   console.error(`\n=== ${spec.dir}: ${command}`);
+  const cpuAtStart = machineCpu();
   const result = spawnSync("sh", ["-c", command], {
     cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
@@ -53,6 +55,7 @@ export function runCaptured(spec: CapturedSpec, quick: boolean): boolean {
     quick,
     arguments: quick ? spec.quickArgs : "defaults",
     loadAverageAtEnd: os.loadavg(),
+    cpuStealPercent: stealPercent(cpuAtStart, machineCpu()),
     machine: machineFacts(),
     code: codeState(spec.sources),
     output: result.stdout,

@@ -3,6 +3,8 @@
  * versions, each run's facts, then per bench and section a chart, a table
  * and the section's targets.
  */
+
+import { STEAL_WARNING_PERCENT } from "../../core/bench/cpu-steal.ts";
 import { bytes, cell, sig, times, when } from "./format.ts";
 import { type Bench, type Environment, label, type Report, type Section } from "./model.ts";
 
@@ -76,7 +78,7 @@ function codeText(bench: Bench): string {
 function runs(report: Report): string[] {
   const rows = report.benches.map((b) =>
     b.problem !== null
-      ? [b.title, "—", "—", "—", "—", "—", b.problem]
+      ? [b.title, "—", "—", "—", "—", "—", "—", b.problem]
       : [
           b.title,
           b.date === null ? "not recorded" : when(b.date),
@@ -86,11 +88,21 @@ function runs(report: Report): string[] {
           b.loadAverage === null
             ? "not recorded"
             : b.loadAverage.map((x) => x.toFixed(2)).join(" "),
+          b.steal === null ? "not recorded" : `${b.steal}%`,
           codeText(b),
         ],
   );
   return table(
-    ["Bench", "Date", "Runtime", "Mode", "Settings", "Load average at end (1/5/15 min)", "Code"],
+    [
+      "Bench",
+      "Date",
+      "Runtime",
+      "Mode",
+      "Settings",
+      "Load average at end (1/5/15 min)",
+      "CPU stolen by the host",
+      "Code",
+    ],
     rows,
   );
 }
@@ -105,6 +117,11 @@ function warnings(bench: Bench): string[] {
       .join(", ");
     out.push(
       `> ⚠️ **Stale:** sources changed since this was measured: ${which}. Re-run \`${bench.command}\`.`,
+    );
+  }
+  if (bench.steal !== null && bench.steal >= STEAL_WARNING_PERCENT) {
+    out.push(
+      `> ⚠️ **CPU stolen:** the host took ${bench.steal}% of this machine's CPU time during the run (\`/proc/stat\` steal): rates are lower than on a quiet host, ratios less reliable.`,
     );
   }
   if (bench.quick === true) {
@@ -228,7 +245,7 @@ export function renderMarkdown(report: Report): string {
     "",
     ...runs(report),
     "",
-    `Load average: ${cores === null ? "compare it with the number of cores" : `this machine has ${cores} logical cores`}; a load average near or above that during a run means other work shared the CPU, which lowers absolute rates. Contenders run in interleaved rounds, so the ratios suffer less than the rates; CPU time per request is the most stable figure.`,
+    `Load average: ${cores === null ? "compare it with the number of cores" : `this machine has ${cores} logical cores`}; a load average near or above that during a run means other work shared the CPU, which lowers absolute rates. Contenders run in interleaved rounds, so the ratios suffer less than the rates; CPU time per request is the most stable figure. CPU stolen by the host (the \`steal\` column of \`/proc/stat\` over the run) is time the machine's hypervisor gave to other guests: no process in the machine shows it, but every rate drops with it; from ${STEAL_WARNING_PERCENT}% on, a run is flagged.`,
     "",
   ];
   for (const bench of report.benches) {

@@ -94,6 +94,8 @@ export interface Bench {
   /** Rounds and durations, in words. */
   readonly settings: string | null;
   readonly loadAverage: readonly number[] | null;
+  /** Percent of the CPU time the host took from the machine during the run (`/proc/stat` steal). */
+  readonly steal: number | null;
   readonly code: CodeCheck | null;
   readonly sections: readonly Section[];
   /** Tables the bench printed itself (Markdown), for benches without a results schema. */

@@ -67,6 +67,7 @@ interface UrlModule {
 
 interface OsModule {
   cpus(): { model: string }[];
+  loadavg(): number[];
 }
 
 /** The running Node process. */
@@ -86,6 +87,11 @@ export const requireHere = (proc.getBuiltinModule("node:module") as ModuleModule
 
 /** Synchronous file access (results file, profiles). */
 export const fs = proc.getBuiltinModule("node:fs") as FsModule;
+
+/** The 1, 5 and 15 minute load averages, for the results file. */
+export function loadAverage(): number[] {
+  return (proc.getBuiltinModule("node:os") as OsModule).loadavg();
+}
 
 /** CPU model, for the results file. */
 export function cpuModel(): string {

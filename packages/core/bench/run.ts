@@ -19,8 +19,9 @@ import { httpParserJs } from "./contenders/http-parser-js.ts";
 import { llhttp } from "./contenders/llhttp.ts";
 import { loadTether } from "./contenders/tether.ts";
 import type { Contender } from "./contenders/types.ts";
+import { machineCpu, stealLine, stealPercent } from "./cpu-steal.ts";
 import { type HarnessOptions, measure, sinkValue } from "./harness.ts";
-import { benchPath, cpuModel, fs, nowNs, proc, sourceFingerprint } from "./node.ts";
+import { benchPath, cpuModel, fs, loadAverage, nowNs, proc, sourceFingerprint } from "./node.ts";
 import { type CaseResult, formatReport, ratiosFor, resultsJson } from "./report.ts";
 import { verifyCase } from "./verify.ts";
 
@@ -88,6 +89,7 @@ function parseArgs(argv: readonly string[]): Args | null {
 
 async function main(): Promise<void> {
   const started = nowNs();
+  const cpuAtStart = machineCpu();
   const args = parseArgs(proc.argv.slice(2));
   if (args === null) {
     proc.stdout.write(`${USAGE}\n`);
@@ -123,7 +125,8 @@ async function main(): Promise<void> {
     log(`  ${c.name}: ${(Number(nowNs() - t0) / 1e9).toFixed(1)} s`);
   }
 
-  proc.stdout.write(`\n${formatReport(results, tetherMissing)}\n`);
+  const steal = stealPercent(cpuAtStart, machineCpu());
+  proc.stdout.write(`\n${formatReport(results, tetherMissing)}\n\n${stealLine(steal)}\n`);
 
   const elapsed = Number(nowNs() - started) / 1e9;
   const json = resultsJson(results, {
@@ -136,6 +139,8 @@ async function main(): Promise<void> {
     options: args.options,
     tether: tetherMissing === null ? "measured" : `not available: ${tetherMissing}`,
     coreSourceSha256: sourceFingerprint("../src"),
+    loadAverageAtEnd: loadAverage(),
+    cpuStealPercent: steal,
     elapsedSeconds: Number(elapsed.toFixed(1)),
     sink: sinkValue(),
   });

@@ -20,6 +20,7 @@ import { readBenchFile } from "../../conformance/bench-report/inputs.ts";
 import { label, roleOf } from "../../conformance/bench-report/model.ts";
 import { renderReport } from "../../conformance/bench-report/render.ts";
 import { niceStep } from "../../conformance/bench-report/svg.ts";
+import { parseMachineCpu, stealPercent } from "../../core/bench/cpu-steal.ts";
 
 const FIXTURES = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -170,9 +171,53 @@ describe("bench report: tables and ratios", () => {
       "- Versions: Node v20.20.2, llhttp 9.3.1, wrk 4.1.0, nginx 1.22.1, undici 7.30.2, http-parser-js 0.5.10",
     );
     expect(md).toContain(
-      "| Node adapter (@tether/node) | 2026-11-27 18:00 UTC | Node v20.20.2 | full | server 7 rounds × 2 s; client 6 rounds × 20000 requests; memory 3 round(s) × 5000 connections | 0.50 0.75 1.00 | `0123456789ab`, current |",
+      "| Node adapter (@tether/node) | 2026-11-27 18:00 UTC | Node v20.20.2 | full | server 7 rounds × 2 s; client 6 rounds × 20000 requests; memory 3 round(s) × 5000 connections | 0.50 0.75 1.00 | not recorded | `0123456789ab`, current |",
     );
     expect(md).toContain("this machine has 2 logical cores");
+  });
+
+  it("shows the CPU the host stole during a run, and flags a run from 5% on", () => {
+    const stolen = (percent: number): Inputs => ({
+      ...inputs(),
+      files: [
+        file("core", { ...(fixture("parser.json") as object), cpuStealPercent: 0.4 }),
+        file("node", { ...(fixture("adapter.json") as object), cpuStealPercent: percent }),
+      ],
+    });
+    const quiet = readme(stolen(4.9));
+    expect(quiet).toContain("| 0.4% |");
+    expect(quiet).toContain("| 4.9% |");
+    expect(quiet).not.toContain("CPU stolen:**");
+    const md = readme(stolen(17.5));
+    expect(md).toContain("| 17.5% |");
+    expect(section(md, "Node adapter", "Server, keep-alive")).toContain(
+      "> ⚠️ **CPU stolen:** the host took 17.5% of this machine's CPU time during the run",
+    );
+    expect(section(md, "Parser", "Parser, small-get")).not.toContain("CPU stolen:**");
+  });
+});
+
+describe("bench report: CPU stolen by the host (/proc/stat)", () => {
+  const line = (steal: number, idle = 500) =>
+    `cpu  100 5 50 ${idle} 10 0 3 ${steal} 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n`;
+
+  it("reads the machine's line: the eight counters before guest time, steal the eighth", () => {
+    expect(parseMachineCpu(line(32))).toEqual({ total: 700, steal: 32 });
+  });
+
+  it("reads nothing from what is not a /proc/stat cpu line", () => {
+    expect(parseMachineCpu("")).toBeNull();
+    expect(parseMachineCpu("cpu0 1 2 3 4 5 6 7 8\n")).toBeNull();
+    expect(parseMachineCpu("cpu 1 2 3\n")).toBeNull();
+    expect(parseMachineCpu("cpu 1 2 3 4 5 6 x 8\n")).toBeNull();
+  });
+
+  it("gives the stolen share of all CPU time between two readings, in percent", () => {
+    const before = parseMachineCpu(line(32));
+    const after = parseMachineCpu(line(32 + 150, 500 + 850));
+    expect(stealPercent(before, after)).toBe(15);
+    expect(stealPercent(before, before)).toBeNull();
+    expect(stealPercent(null, after)).toBeNull();
   });
 });
 
@@ -271,7 +316,7 @@ describe("bench report: benches that only print tables (TLS)", () => {
       "Client:\n\n| contender | requests/s |\n|---|---:|\n| tether | 5 |\n",
     );
     expect(md).toContain(
-      "| TLS on Node (@tether/node) | 2026-11-27 18:10 UTC | Node v20.20.2 | full | defaults | 1.00 1.00 1.00 | `abc`, current |",
+      "| TLS on Node (@tether/node) | 2026-11-27 18:10 UTC | Node v20.20.2 | full | defaults | 1.00 1.00 1.00 | not recorded | `abc`, current |",
     );
   });
 
