@@ -29,6 +29,8 @@ interface ClientExchange {
   readonly id: number;
   readonly method: string;
   readonly version: HttpVersion;
+  /** The protocols its Upgrade field offered (lower-cased), `null` when it offered none. */
+  readonly upgrade: readonly string[] | null;
   requestComplete: boolean;
   responseStarted: boolean;
 }
@@ -53,6 +55,11 @@ export interface PreparedRequest {
   readonly framing: BodyFraming;
   /** Why no message may follow this request on its connection (its own `Connection: close` …), or `null`. */
   readonly closeReason: CloseReason | null;
+  /**
+   * The protocols the request's Upgrade field offers (lower-cased, RFC 9110
+   * §7.8), `null` when it has none: a 101 may switch to these only.
+   */
+  readonly upgrade: readonly string[] | null;
   /** The head's octets. */
   readonly bytes: Uint8Array;
 }
@@ -64,7 +71,8 @@ export interface PreparedRequest {
  * the connection goes to a proxy (an HTTP/1.0 keep-alive does not hold
  * there, RFC 9112 §9.3 item 3). Throws a {@link UsageError} for a head the
  * serializer refuses. `head.fields` is used as is (not copied) when it is a
- * {@link Fields}, and may be appended to.
+ * {@link Fields}: it may be appended to, and a Host in it is moved to the
+ * front (RFC 9110 §7.2).
  */
 export function prepareRequest(
   head: OutgoingRequestHead,
@@ -86,13 +94,44 @@ export function prepareRequest(
       fields.append("Connection", "keep-alive");
     }
   }
+  hostFirst(fields);
   const own = messageAllowsPersistence({ version, fields, framing }, { kind: "request", proxy });
   // Properties written out, not spread: spreading a head costs microseconds per request on V8.
   const bytes = serializeRequestHead(
     { method: head.method, target: head.target, version, fields },
     framing,
   );
-  return { method: head.method, version, framing, closeReason: own.reason, bytes };
+  const upgrade = fields.has("upgrade") ? fields.tokens("upgrade") : null;
+  return { method: head.method, version, framing, closeReason: own.reason, upgrade, bytes };
+}
+
+/** Whether `name` is `Host`, in any case (without a lower-cased copy). */
+function isHost(name: string): boolean {
+  return (
+    name.length === 4 &&
+    (name.charCodeAt(0) | 0x20) === 0x68 && // h
+    (name.charCodeAt(1) | 0x20) === 0x6f && // o
+    (name.charCodeAt(2) | 0x20) === 0x73 && // s
+    (name.charCodeAt(3) | 0x20) === 0x74 // t
+  );
+}
+
+/**
+ * RFC 9110 §7.2: a user agent that sends Host SHOULD send it as the first
+ * field of the header section (a server may then route the request before
+ * the rest of the head is read). A Host given later among the fields is
+ * moved to the front; the other fields keep their order.
+ */
+function hostFirst(fields: Fields): void {
+  const raw = fields.raw;
+  if (raw.length <= 2 || isHost(raw[0] as string)) return;
+  for (let i = 2; i < raw.length; i += 2) {
+    if (isHost(raw[i] as string)) {
+      const [name, value] = raw.splice(i, 2) as [string, string];
+      raw.unshift(name, value);
+      return;
+    }
+  }
 }
 
 /** The client side of a connection. See the module comment. */
@@ -113,6 +152,8 @@ export class ClientConnection extends ConnectionBase {
   /** The last Keep-Alive value seen, and its (read-only) parse. */
   private keepAliveText: string | undefined = undefined;
   private keepAliveParsed: KeepAliveHint | null = null;
+  /** Requests in flight that may switch protocols (an Upgrade offer, CONNECT). */
+  private switchPending = 0;
 
   constructor(options: Omit<ConnectionOptions, "role"> = {}) {
     super({ ...options, role: "client" }, "response");
@@ -134,9 +175,14 @@ export class ClientConnection extends ConnectionBase {
     return this.hint;
   }
 
-  /** True when a new request may be sent now (persistent, writer between messages). */
+  /**
+   * True when a new request may be sent now: persistent, writer between
+   * messages, and no request that may switch protocols (an Upgrade offer,
+   * CONNECT) waiting for its answer — what follows an accepted switch is
+   * the new protocol's, not HTTP (RFC 9110 §7.8, §9.3.6).
+   */
   get canSend(): boolean {
-    return this.state === "open" && this.writerState === "idle";
+    return this.state === "open" && this.writerState === "idle" && this.switchPending === 0;
   }
 
   /** What is known of every request still waiting for its response (for retry rules). */
@@ -169,9 +215,11 @@ export class ClientConnection extends ConnectionBase {
       id: this.nextId++,
       method: prepared.method,
       version: prepared.version,
+      upgrade: prepared.upgrade,
       requestComplete: false,
       responseStarted: false,
     };
+    if (maySwitch(ex)) this.switchPending++;
     this.inFlight.push(ex);
     this.writing = ex;
     this.parser.expectResponse(prepared.method);
@@ -214,6 +262,10 @@ export class ClientConnection extends ConnectionBase {
         ex.responseStarted = true;
         if (ev.interim) return { type: "informational", id: ex.id, head: ev.head };
         const head = ev.head;
+        if (head.status === 101) {
+          const wrong = unofferedSwitch(ex.upgrade, head.fields);
+          if (wrong !== null) return this.fail(new ProtocolError("UNSOLICITED_SWITCH", wrong));
+        }
         // One pass over the fields gives both the decision and the Keep-Alive line.
         const read = this.persistenceFields;
         const persistence = decidePersistence(
@@ -238,6 +290,7 @@ export class ClientConnection extends ConnectionBase {
         return { type: "data", id: (ex as ClientExchange).id, data: ev.data };
       case "end": {
         const done = this.inFlight.shift() as ClientExchange;
+        if (maySwitch(done)) this.switchPending--;
         this.completed++;
         // An early response (e.g. 413) ended before our request body did: the
         // rest of our body would be read as a new request, so we stop here.
@@ -274,12 +327,19 @@ export class ClientConnection extends ConnectionBase {
     if (this.state !== "open") {
       throw new UsageError("INVALID_STATE", `connection is ${this.state}: no new request`);
     }
+    if (this.switchPending > 0) {
+      throw new UsageError(
+        "INVALID_STATE",
+        "a request that may switch protocols (Upgrade, CONNECT) awaits its answer: nothing may follow it yet (RFC 9110 §7.8)",
+      );
+    }
     this.assertCanStartMessage("a request");
   }
 
   private fail(error: ProtocolError): ClientEvent {
     const failed = this.outstanding();
     this.inFlight.length = 0;
+    this.switchPending = 0;
     this.abort("protocol-error");
     return { type: "error", error, failed };
   }
@@ -289,6 +349,7 @@ export class ClientConnection extends ConnectionBase {
     this.peerClosedReported = true;
     const unanswered = this.outstanding();
     this.inFlight.length = 0;
+    this.switchPending = 0;
     this.abort("peer-closed");
     return { type: "peer-closed", unanswered };
   }
@@ -303,6 +364,33 @@ export class ClientConnection extends ConnectionBase {
       this.transition("last-exchange-done");
     }
   }
+}
+
+/** Whether the answer to `ex` may switch the connection to another protocol (101, or 2xx to CONNECT). */
+function maySwitch(ex: ClientExchange): boolean {
+  return ex.upgrade !== null || ex.method === "CONNECT";
+}
+
+/**
+ * Why a 101 with `fields` is not a switch the request offered (`offered`:
+ * its Upgrade protocols), or `null` when it is one. RFC 9110 §15.2.2: a
+ * server MUST NOT switch to a protocol the client did not indicate in the
+ * request's Upgrade field; §7.8: a 101 MUST name in its Upgrade field the
+ * protocol(s) switched to. A protocol matches an offered one by its whole
+ * token, or by its name when the offer named no version (case-insensitive).
+ */
+function unofferedSwitch(offered: readonly string[] | null, fields: Fields): string | null {
+  if (offered === null)
+    return "a 101 (Switching Protocols) answered a request that offered no Upgrade";
+  const named = fields.tokens("upgrade");
+  if (named.length === 0) return "a 101 (Switching Protocols) named no protocol in Upgrade";
+  for (const protocol of named) {
+    const name = protocol.split("/", 1)[0] as string;
+    if (!offered.includes(protocol) && !offered.includes(name)) {
+      return `a 101 (Switching Protocols) switched to ${protocol}, which the request did not offer (it offered ${offered.join(", ")})`;
+    }
+  }
+  return null;
 }
 
 function statusOf(ex: ClientExchange): ExchangeStatus {

@@ -78,6 +78,8 @@ export const ERROR_STATUS = {
   DATA_AFTER_CLOSE: 400,
   /** A response arrived for which no request is outstanding. */
   UNSOLICITED_RESPONSE: 400,
+  /** RFC 9110 §15.2.2: a 101 switching to a protocol the request's Upgrade did not offer. */
+  UNSOLICITED_SWITCH: 400,
 } as const;
 
 /** Discriminant of a {@link ProtocolError}: one code per rule. */

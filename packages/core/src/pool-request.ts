@@ -150,7 +150,8 @@ export function prepareEntry(
     proxyAuthorization = fields.get("proxy-authorization");
     fields.delete("proxy-authorization");
   }
-  if (!fields.has("host")) fields.append("Host", hostFieldValue(origin));
+  // RFC 9110 §7.2: Host first (prepareRequest moves one given later).
+  if (!fields.has("host")) fields.raw.unshift("Host", hostFieldValue(origin));
   const target = viaProxy ? absoluteFormTarget(origin, req.target) : req.target;
   // Checked and serialized now, once: a bad head fails at the call.
   const prepared = prepareRequest(
