@@ -66,6 +66,39 @@ describe("FieldSection.run, the one-pass field-line check", () => {
     );
   });
 
+  it("RFC 9110 §5.5: the four-octets-at-a-time value check stops at any other octet, in any place", () => {
+    // Every octet class around SP/VCHAR (%x20-7E), at every place of values
+    // of 1 to 12 octets: in a turn of four octets, or in the octets read one
+    // at a time after the last such turn.
+    const others = [0x00, 0x08, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xbf, 0xff];
+    for (let len = 1; len <= 12; len++) {
+      for (let at = 0; at < len; at++) {
+        for (const c of others) {
+          const value = `${"v".repeat(at)}${String.fromCharCode(c)}${"w".repeat(len - at - 1)}`;
+          const line = `Name: ${value}\r\n`;
+          const b = bytes(`${line}\r\n`);
+          const { next, fields, section } = runSection(b);
+          const parts = new FieldLineParts();
+          const scanned = scanFieldLine(b, 0, b.length, false, parts, 0);
+          const where = `octet ${c} at ${at} of ${len}`;
+          if (next > 0) {
+            expect(scanned, where).toBe(line.length);
+            const t = text(b);
+            expect(fields, where).toEqual([
+              t.slice(0, parts.nameEnd),
+              t.slice(parts.valueStart, parts.valueEnd),
+            ]);
+            // obs-text must be seen, for the head to be decoded as latin1.
+            expect(section.nonAscii, where).toBe(c >= 0x80);
+          } else {
+            // Left to the line-by-line reader: CR, LF and the octets it rejects.
+            expect(c === 0x0d || c === 0x0a || scanned < 0, where).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it("RFC 9112 §2.2: a bare-LF line is left to the line-by-line reader", () => {
     expect(runSection(bytes("A: b\nB: c\r\n\r\n")).next).toBe(0);
     expect(runSection(bytes("A: b\r\nB: c\n\r\n")).next).toBe(6);
