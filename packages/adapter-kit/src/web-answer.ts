@@ -25,6 +25,7 @@
  */
 import type { ServerSession } from "@tether/core";
 import { HELD_CONTENT_AVAILABLE, heldBytes, heldSize, PEEK } from "./held-content.ts";
+import { replay } from "./replay-stream.ts";
 import {
   FAST_RESPONSES_AVAILABLE,
   memoryContent,
@@ -110,6 +111,20 @@ function guarded(
   };
 }
 
+// prepareWeb's closures are made in these two, not in prepareWeb itself
+// (run for every response): V8 keeps the parameters a closure captures in
+// a context made on every call, even on a path that makes no closure.
+
+/** Way 3: `response` written the general way at the exchange's turn. */
+function generalWay(ex: ServerExchange, response: Response, report: ErrorReport): WebAnswer {
+  return guarded(ex, report, (session) => writeWeb(ex, session, response));
+}
+
+/** Way 2: what `reading` found, written at the exchange's turn. */
+function readingWay(ex: ServerExchange, reading: BodyReading, report: ErrorReport): WebAnswer {
+  return guarded(ex, report, (session) => reading.answer(session));
+}
+
 /**
  * The answer to `ex` with `response`, made when the handler gives it, or
  * nothing when it was given to `ex` already (a head and its whole content,
@@ -145,9 +160,9 @@ export function prepareWeb(
       ex.fail();
       return undefined;
     }
-    return guarded(ex, report, (session) => writeWeb(ex, session, response));
+    return generalWay(ex, response, report);
   }
-  if (webAnswerWays.peek) return guarded(ex, report, (session) => writeWeb(ex, session, response));
+  if (webAnswerWays.peek) return generalWay(ex, response, report);
   // The status text is read once here for both (a native call on Bun).
   const statusText = response.statusText;
   const head = webHead(response, false, statusText);
@@ -161,7 +176,7 @@ export function prepareWeb(
     }
   }
   if (head.declared !== null) {
-    return guarded(ex, report, (session) => writeWeb(ex, session, response));
+    return generalWay(ex, response, report);
   }
   const body = response.body;
   if (body === null || statusHasNoBody(head.status)) {
@@ -171,7 +186,7 @@ export function prepareWeb(
   }
   const reading = new BodyReading(ex, head);
   reading.start(body, response);
-  return guarded(ex, report, (session) => reading.answer(session));
+  return readingWay(ex, reading, report);
 }
 
 /** What {@link takeHeld} gives when it handed the answer to the exchange itself. */
@@ -365,34 +380,4 @@ class BodyReading {
       }),
     );
   }
-}
-
-/**
- * The rest of a body whose reading began: `first`, then what `pending`
- * brings, then the reader's chunks, each read only when asked for (the
- * back-pressure of the original stream is kept).
- */
-function replay(
-  first: Uint8Array,
-  pending: Promise<Chunk>,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-): ReadableStream<Uint8Array> {
-  let next: Promise<Chunk> | null = pending;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(first);
-      },
-      async pull(controller) {
-        const chunk = await (next ?? reader.read());
-        next = null;
-        if (chunk.done) controller.close();
-        else controller.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }

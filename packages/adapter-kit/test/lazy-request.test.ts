@@ -179,6 +179,25 @@ describe("the lazy Request of a fetch handler", () => {
     }
   });
 
+  it("keeps what it made on demand, before and after the native Request exists", () => {
+    const before = GET();
+    const headers = before.headers;
+    const url = before.url;
+    headers.set("x-late", "1"); // read and changed before the native Request exists
+    const copy = before.clone();
+    expect(LazyRequest.materialized(before)).toBe(true);
+    expect(before.headers).toBe(headers);
+    expect(before.url).toBe(url);
+    expect(copy.headers.get("x-late")).toBe("1");
+    const after = GET();
+    expect(after.clone().url).toBe("http://example.test:8080/b?x=1"); // the native one first
+    expect(LazyRequest.materialized(after)).toBe(true);
+    expect(after.url).toBe("http://example.test:8080/b?x=1");
+    expect(after.headers.get("accept")).toBe("a, b");
+    expect(after.headers).toBe(after.headers);
+    expect(after.bodyUsed).toBe(false);
+  });
+
   it("a bad URL fails when it is read, with the TypeError Request would throw", () => {
     const req = toWebRequest(head("GET", "/", ["Host", "bad host"]), null, "h");
     expect(req.method).toBe("GET");
