@@ -28,7 +28,11 @@ export function parseMachineCpu(text: string): MachineCpu | null {
   return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] as number };
 }
 
-/** This machine's CPU times now, or null where there is no `/proc/stat` (not Linux, no permission). */
+/**
+ * This machine's CPU times now, or null where there is no `/proc/stat` (not
+ * Linux) or no permission to read it (Deno reads it only with `--allow-all`,
+ * which the Deno bench script gives).
+ */
 export function machineCpu(): MachineCpu | null {
   try {
     return parseMachineCpu(fs.readFileSync("/proc/stat", "utf8"));
