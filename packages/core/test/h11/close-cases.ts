@@ -10,7 +10,7 @@
  * that half-closes after its request (connection-server.test.ts), bytes
  * after a full close (server-session.test.ts).
  */
-import type { ScriptCase } from "./run.ts";
+import { answersAndCloses, type ScriptCase } from "./run.ts";
 
 const CONN = "test_connection.py";
 
@@ -55,13 +55,7 @@ export const CLOSE_CASES: readonly ScriptCase[] = [
       { events: ["request GET /"] },
       { eof: true },
       { events: ["error INCOMPLETE_MESSAGE 400"] },
-      {
-        respond: { status: 400 },
-        bodyLength: 0,
-        has: ["HTTP/1.1 400 ", "\r\nConnection: close\r\n"],
-      },
-      { sendEnd: true },
-      { state: "must-close" },
+      ...answersAndCloses(400),
     ],
   },
   {

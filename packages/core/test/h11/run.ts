@@ -102,6 +102,22 @@ export type Step =
   /** After a switch: the octets received that belong to the new protocol. */
   | { readonly rest: string };
 
+/**
+ * Server steps: the error answer `status` with no content, which says
+ * `Connection: close`, sent whole; the connection then must close.
+ */
+export function answersAndCloses(status: number): Step[] {
+  return [
+    {
+      respond: { status },
+      bodyLength: 0,
+      has: [`HTTP/1.1 ${status} `, "\r\nConnection: close\r\n"],
+    },
+    { sendEnd: true },
+    { state: "must-close" },
+  ];
+}
+
 /** A scripted exchange ported from h11. */
 export interface ScriptCase {
   readonly rfc: string;

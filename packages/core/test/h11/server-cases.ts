@@ -14,7 +14,7 @@
  * (idle and head timeouts live in ServerSession), and the close of a
  * half-closed client in test_close_different_states.
  */
-import type { ScriptCase } from "./run.ts";
+import { answersAndCloses, type ScriptCase } from "./run.ts";
 
 const CONN = "test_connection.py";
 const STATE = "test_state.py";
@@ -168,13 +168,7 @@ export const SERVER_CASES: readonly ScriptCase[] = [
         wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
       },
       { sendEnd: true },
-      {
-        respond: { status: 414 },
-        bodyLength: 0,
-        has: ["HTTP/1.1 414 ", "\r\nConnection: close\r\n"],
-      },
-      { sendEnd: true },
-      { state: "must-close" },
+      ...answersAndCloses(414),
     ],
   },
   {
