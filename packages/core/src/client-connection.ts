@@ -11,7 +11,7 @@
 import { ConnectionBase } from "./connection-base.ts";
 import type { ClientEvent, ConnectionOptions, ExchangeStatus } from "./connection-events.ts";
 import { ProtocolError, UsageError } from "./errors.ts";
-import { Fields } from "./fields.ts";
+import { equalsIgnoreCase, Fields } from "./fields.ts";
 import {
   type CloseReason,
   decidePersistence,
@@ -107,13 +107,7 @@ export function prepareRequest(
 
 /** Whether `name` is `Host`, in any case (without a lower-cased copy). */
 function isHost(name: string): boolean {
-  return (
-    name.length === 4 &&
-    (name.charCodeAt(0) | 0x20) === 0x68 && // h
-    (name.charCodeAt(1) | 0x20) === 0x6f && // o
-    (name.charCodeAt(2) | 0x20) === 0x73 && // s
-    (name.charCodeAt(3) | 0x20) === 0x74 // t
-  );
+  return name.length === 4 && equalsIgnoreCase(name, "host");
 }
 
 /**
@@ -336,10 +330,16 @@ export class ClientConnection extends ConnectionBase {
     this.assertCanStartMessage("a request");
   }
 
-  private fail(error: ProtocolError): ClientEvent {
-    const failed = this.outstanding();
+  /** Every request still in flight, as {@link outstanding} tells them, forgotten. */
+  private dropInFlight(): ExchangeStatus[] {
+    const dropped = this.outstanding();
     this.inFlight.length = 0;
     this.switchPending = 0;
+    return dropped;
+  }
+
+  private fail(error: ProtocolError): ClientEvent {
+    const failed = this.dropInFlight();
     this.abort("protocol-error");
     return { type: "error", error, failed };
   }
@@ -347,9 +347,7 @@ export class ClientConnection extends ConnectionBase {
   private peerClosed_(): ClientEvent | null {
     if (this.peerClosedReported) return null;
     this.peerClosedReported = true;
-    const unanswered = this.outstanding();
-    this.inFlight.length = 0;
-    this.switchPending = 0;
+    const unanswered = this.dropInFlight();
     this.abort("peer-closed");
     return { type: "peer-closed", unanswered };
   }
