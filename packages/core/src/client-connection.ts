@@ -95,13 +95,18 @@ export function prepareRequest(
     }
   }
   hostFirst(fields);
+  const upgrade = fields.has("upgrade") ? fields.tokens("upgrade") : null;
+  // RFC 9110 §7.8: a sender of Upgrade also sends the "upgrade" connection
+  // option, so that intermediaries do not forward the field.
+  if (upgrade !== null && !fields.hasToken("connection", "upgrade")) {
+    fields.append("Connection", "upgrade");
+  }
   const own = messageAllowsPersistence({ version, fields, framing }, { kind: "request", proxy });
   // Properties written out, not spread: spreading a head costs microseconds per request on V8.
   const bytes = serializeRequestHead(
     { method: head.method, target: head.target, version, fields },
     framing,
   );
-  const upgrade = fields.has("upgrade") ? fields.tokens("upgrade") : null;
   return { method: head.method, version, framing, closeReason: own.reason, upgrade, bytes };
 }
 

@@ -42,7 +42,11 @@ export interface PoolEntry {
   readonly stream: boolean;
   /** Body length for the framing: a number, `null` (chunked stream), undefined (no body). */
   readonly bodyLength: number | null | undefined;
-  /** `Connection: upgrade` or CONNECT: nothing may follow it on the connection. */
+  /**
+   * The request offers an Upgrade (RFC 9110 §7.8) or is a CONNECT (§9.3.6):
+   * its answer may switch protocols, so nothing may follow it on the
+   * connection (the rule ClientConnection.canSend keeps too).
+   */
   readonly upgrade: boolean;
   readonly idempotencyKey: boolean;
   /** The caller shows nothing of the response before its end (`PoolRequest.buffered`). */
@@ -261,7 +265,7 @@ function newEntry(
     bytes: body instanceof Uint8Array ? body : null,
     stream,
     bodyLength,
-    upgrade: isConnect || (fields.has("connection") && fields.hasToken("connection", "upgrade")),
+    upgrade: isConnect || head.prepared.upgrade !== null,
     idempotencyKey: hasIdempotencyKey(fields),
     buffered: req.buffered === true,
     chunks: stream ? [] : NO_CHUNKS,

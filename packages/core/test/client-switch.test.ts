@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ClientConnection, prepareRequest } from "../src/client-connection.ts";
+import { ClientPool } from "../src/client-pool.ts";
 import type { ClientEvent } from "../src/connection-events.ts";
 import { ProtocolError, UsageError } from "../src/errors.ts";
 import { Fields } from "../src/fields.ts";
+import { scenarioOrigin } from "../test-kit/scenario.ts";
+import { SimNetwork } from "../test-kit/sim-network.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("latin1");
@@ -177,5 +180,83 @@ describe("ClientConnection: Host first (RFC 9110 §7.2)", () => {
     expect(dec.decode(none.bytes)).toBe(
       "GET / HTTP/1.0\r\nx: 1\r\nhostname: not-host\r\nConnection: keep-alive\r\n\r\n",
     );
+  });
+});
+
+describe("Upgrade offers: the connection option, and the pool's pipelining (RFC 9110 §7.8)", () => {
+  it("RFC 9110 §7.8: a request with Upgrade but without the 'upgrade' connection option is sent with it", () => {
+    const p = prepareRequest(
+      {
+        method: "GET",
+        target: "/",
+        fields: [
+          ["Host", "a"],
+          ["Connection", "keep-alive"],
+          ["Upgrade", "websocket"],
+        ],
+      },
+      {},
+      false,
+    );
+    expect(dec.decode(p.bytes)).toBe(
+      "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+    );
+    expect(p.upgrade).toEqual(["websocket"]);
+    const already = prepareRequest({ method: "GET", target: "/", fields: UPGRADE_WS }, {}, false);
+    expect(dec.decode(already.bytes)).toBe(
+      "GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+    );
+  });
+
+  it("RFC 9110 §7.8: the 'upgrade' connection option without an Upgrade field offers nothing", () => {
+    const p = prepareRequest(
+      {
+        method: "GET",
+        target: "/",
+        fields: [
+          ["Host", "a"],
+          ["Connection", "upgrade"],
+        ],
+      },
+      {},
+      false,
+    );
+    expect(p.upgrade).toBeNull();
+    const conn = new ClientConnection();
+    conn.request({
+      method: "GET",
+      target: "/",
+      fields: [
+        ["Host", "a"],
+        ["Connection", "upgrade"],
+      ],
+    });
+    expect(conn.canSend).toBe(true);
+  });
+
+  /** Pipelining 4 on one connection; `/first` proves it persistent, then `second` and `/behind` are asked together. */
+  function behind(second: [string, string][]): { together: boolean; wire: string } {
+    const pool = new ClientPool({ connectionsPerOrigin: 1, pipelining: 4 });
+    const sim = new SimNetwork(pool, { server: { otherwise: { serve: { delayMs: 5 } } } });
+    sim.request({ origin: scenarioOrigin(), method: "GET", target: "/first" });
+    sim.at(20, () => {
+      sim.request({ origin: scenarioOrigin(), method: "GET", target: "/second", fields: second });
+      sim.request({ origin: scenarioOrigin(), method: "GET", target: "/behind" });
+    });
+    sim.run();
+    const wire = sim.writes.map((w) => dec.decode(w.bytes)).join("");
+    const when = (target: string) =>
+      sim.writes.find((w) => dec.decode(w.bytes).includes(`GET ${target} `))?.at;
+    expect([...sim.results.values()].every((r) => r.outcome === "end")).toBe(true);
+    return { together: when("/second") === when("/behind"), wire };
+  }
+
+  it("RFC 9110 §7.8: the pool pipelines nothing behind an Upgrade offer, whatever its Connection field says", () => {
+    const offer = behind([["Upgrade", "example/1"]]);
+    expect(offer.together).toBe(false);
+    expect(offer.wire).toContain("Upgrade: example/1\r\nConnection: upgrade\r\n");
+    // The 'upgrade' option alone offers no protocol: requests pipeline behind it.
+    expect(behind([["Connection", "upgrade"]]).together).toBe(true);
+    expect(behind([]).together).toBe(true);
   });
 });
