@@ -1,11 +1,6 @@
 export const VERSION = "0.0.0";
 export { type BodyEncoder, createBodyEncoder } from "./body-encoder.ts";
-export {
-  ClientConnection,
-  type PreparedRequest,
-  prepareRequest,
-  type RequestOptions,
-} from "./client-connection.ts";
+export { ClientConnection } from "./client-connection.ts";
 export { ClientPool } from "./client-pool.ts";
 export type {
   ClientEvent,
@@ -80,6 +75,11 @@ export {
   type RequestErrorDetails,
   type RetryReason,
 } from "./request-errors.ts";
+export {
+  type PreparedRequest,
+  prepareRequest,
+  type RequestOptions,
+} from "./request-preparation.ts";
 export {
   type AttemptFailure,
   defaultRetryBackoff,

@@ -4,7 +4,6 @@
  * the current attempt — the facts the retry rules (retry.ts) decide on.
  */
 import { createBodyEncoder } from "./body-encoder.ts";
-import { type PreparedRequest, prepareRequest } from "./client-connection.ts";
 import { UsageError } from "./errors.ts";
 import { Fields } from "./fields.ts";
 import type { HttpVersion } from "./message.ts";
@@ -13,6 +12,7 @@ import type { PoolBody, PoolRequest } from "./pool-events.ts";
 import type { PooledConnection } from "./pooled-connection.ts";
 import { absoluteFormTarget, hostFieldValue, proxyRequestFields } from "./proxy.ts";
 import type { AttemptRecord, RetryReason } from "./request-errors.ts";
+import { type PreparedRequest, prepareRequest } from "./request-preparation.ts";
 import { hasIdempotencyKey, type RetryCandidate } from "./retry.ts";
 import { type Route, routeFor } from "./route.ts";
 import type { Origin, SocketId } from "./socket-actions.ts";

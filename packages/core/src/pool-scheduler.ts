@@ -21,12 +21,12 @@
  * | 6 | otherwise                                       | waits in the FIFO queue                          |
  */
 
-import { prepareRequest } from "./client-connection.ts";
 import type { OriginPool } from "./origin-pool.ts";
 import type { PoolEntry } from "./pool-request.ts";
 import { attemptOn, resetAttempt } from "./pool-request.ts";
 import type { PoolState } from "./pool-state.ts";
 import { PooledConnection } from "./pooled-connection.ts";
+import { prepareRequest } from "./request-preparation.ts";
 import { TunnelHandshake } from "./tunnel.ts";
 
 /** Serves every origin's waiting requests (table above); forgets empty origins. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ClientConnection, prepareRequest } from "../src/client-connection.ts";
+import { ClientConnection } from "../src/client-connection.ts";
 import { ClientPool } from "../src/client-pool.ts";
 import type { ClientEvent } from "../src/connection-events.ts";
 import { ProtocolError, UsageError } from "../src/errors.ts";
 import { Fields } from "../src/fields.ts";
+import { prepareRequest } from "../src/request-preparation.ts";
 import { scenarioOrigin } from "../test-kit/scenario.ts";
 import { SimNetwork } from "../test-kit/sim-network.ts";
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ClientConnection, prepareRequest } from "../src/client-connection.ts";
+import { ClientConnection } from "../src/client-connection.ts";
 import type { ClientEvent } from "../src/connection-events.ts";
 import { UsageError } from "../src/errors.ts";
 import { Fields } from "../src/fields.ts";
+import { prepareRequest } from "../src/request-preparation.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("latin1");
