@@ -28,8 +28,8 @@
  * is as close to an abort as Deno allows.
  */
 import type { ConnectOptions, RawSocket, SocketHandlers } from "@tether/adapter-kit";
+import type { ConnIo, ConnOps } from "./conn-ops.ts";
 import { ReadBuffer } from "./read-buffer.ts";
-import type { ConnRead, ConnReads } from "./read-op.ts";
 import { isUncleanTlsEnd, startTlsOn } from "./tls.ts";
 import { eventTime } from "./turn-clock.ts";
 import { WriteQueue } from "./write-queue.ts";
@@ -52,16 +52,18 @@ class DenoSocket implements RawSocket {
   readonly localPort: number;
   /** Replaced by its `Deno.TlsConn` when a dialled connection starts TLS. */
   private conn: Deno.TcpConn | Deno.TlsConn;
-  /** How `conn` is read (read-op.ts); replaced with it. */
-  private readonly reads: ConnReads;
-  private readOnce: ConnRead;
+  /** How connections are read and written (conn-ops.ts). */
+  private readonly ops: ConnOps;
+  /** How `conn` is read and written; replaced with it. */
+  private io: ConnIo;
   private readonly handlers: SocketHandlers;
 
   private readonly queue = new WriteQueue(MERGE_UP_TO);
   /** The writer is running (scheduled, writing, or half-closing). */
   private writing = false;
-  /** The connection the running writer writes to (set as it starts). */
+  /** The connection the running writer writes to, and how (set as it starts). */
   private writeConn: Deno.TcpConn | Deno.TlsConn;
+  private writeIo: ConnIo;
   /** The batch being written, and how much of it is out. */
   private batch: Uint8Array | null = null;
   private batchDone = 0;
@@ -89,11 +91,12 @@ class DenoSocket implements RawSocket {
   private failure: Error | undefined;
   private flushLimit: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers, reads: ConnReads) {
+  constructor(conn: Deno.TcpConn | Deno.TlsConn, handlers: SocketHandlers, ops: ConnOps) {
     this.conn = conn;
-    this.reads = reads;
-    this.readOnce = reads(conn);
+    this.ops = ops;
+    this.io = ops(conn);
     this.writeConn = conn;
+    this.writeIo = this.io;
     this.handlers = handlers;
     const remote = conn.remoteAddr;
     this.remoteAddress = remote.hostname;
@@ -168,7 +171,7 @@ class DenoSocket implements RawSocket {
           return;
         }
         this.conn = secure;
-        this.readOnce = this.reads(secure);
+        this.io = this.ops(secure);
         this.wakeReader();
         established();
       },
@@ -194,7 +197,7 @@ class DenoSocket implements RawSocket {
       if (this.closing) break;
       let count: number | null;
       try {
-        count = await this.readOnce(buffers.target);
+        count = await this.io.read(buffers.target);
       } catch (error) {
         if (!isUncleanTlsEnd(error)) {
           // A local close interrupts the pending read: that is no failure.
@@ -209,7 +212,7 @@ class DenoSocket implements RawSocket {
       if (this.paused) await this.unpaused();
       if (this.closing) break;
       if (count === null || count === 0) {
-        // The end of the stream (read-op.ts: the target is never empty).
+        // The end of the stream (conn-ops.ts: the target is never empty).
         this.readEnded = true;
         this.reading = false;
         this.handlers.end();
@@ -274,6 +277,7 @@ class DenoSocket implements RawSocket {
   /** Starts the writer on the current connection (a microtask after kickWriter). */
   private readonly flushTask = (): void => {
     this.writeConn = this.conn;
+    this.writeIo = this.io;
     this.writeNext();
   };
 
@@ -300,7 +304,7 @@ class DenoSocket implements RawSocket {
 
   private writeSome(bytes: Uint8Array): void {
     try {
-      this.writeConn.write(bytes).then(this.wrote, this.writeFailed);
+      this.writeIo.write(bytes).then(this.wrote, this.writeFailed);
     } catch (error) {
       this.writeFailed(error);
     }
@@ -383,7 +387,7 @@ class DenoSocket implements RawSocket {
 export function opened(
   conn: Deno.TcpConn | Deno.TlsConn,
   handlers: SocketHandlers,
-  reads: ConnReads,
+  ops: ConnOps,
 ): void {
   // Core writes each message in as few buffers as it can; Nagle's algorithm
   // would only delay pipelined and keep-alive exchanges. (A TlsConn has no
@@ -393,7 +397,7 @@ export function opened(
   } catch {
     // The peer is already gone: the read loop will report it.
   }
-  const socket = new DenoSocket(conn, handlers, reads);
+  const socket = new DenoSocket(conn, handlers, ops);
   handlers.open(socket);
   socket.start();
 }

@@ -6,8 +6,8 @@
  * the handshakes still running.
  */
 import type { RawListener, SocketHandlers } from "@tether/adapter-kit";
+import type { ConnOps } from "./conn-ops.ts";
 import { opened } from "./deno-socket.ts";
-import type { ConnReads } from "./read-op.ts";
 import { acceptHandshake } from "./tls.ts";
 
 /** Pause before accepting again after a failed accept (EMFILE…), in ms. */
@@ -22,17 +22,17 @@ export class DenoListener implements RawListener {
   private closed = false;
   /** Aborted by close(): TLS handshakes still running are dropped with the listener. */
   private readonly stopped = new AbortController();
-  /** How accepted connections are read (read-op.ts). */
-  private readonly reads: ConnReads;
+  /** How accepted connections are read and written (conn-ops.ts). */
+  private readonly ops: ConnOps;
 
   /** Starts accepting; each accepted connection gets the handlers `accept()` returns. */
   constructor(
     listener: Deno.TcpListener | Deno.TlsListener,
     accept: () => SocketHandlers,
-    reads: ConnReads,
+    ops: ConnOps,
   ) {
     this.listener = listener;
-    this.reads = reads;
+    this.ops = ops;
     this.hostname = listener.addr.hostname;
     this.port = listener.addr.port;
     this.accepting = this.acceptLoop(accept);
@@ -74,8 +74,8 @@ export class DenoListener implements RawListener {
         await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
         continue;
       }
-      if ("handshake" in conn) secured(conn, accept, this.stopped.signal, this.reads);
-      else opened(conn, accept(), this.reads);
+      if ("handshake" in conn) secured(conn, accept, this.stopped.signal, this.ops);
+      else opened(conn, accept(), this.ops);
     }
   }
 }
@@ -85,9 +85,9 @@ function secured(
   conn: Deno.TlsConn,
   accept: () => SocketHandlers,
   stopped: AbortSignal,
-  reads: ConnReads,
+  ops: ConnOps,
 ): void {
   void acceptHandshake(conn, stopped).then((ok) => {
-    if (ok) opened(conn, accept(), reads);
+    if (ok) opened(conn, accept(), ops);
   });
 }

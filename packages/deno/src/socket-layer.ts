@@ -7,8 +7,8 @@
  * core's server sessions and client pool on top of it. Each connection is a
  * `DenoSocket` (deno-socket.ts: one read loop, one writer, half-close and
  * resets); each listener a `DenoListener` with its accept loop
- * (listener.ts). Reads start Deno's read operation directly where the
- * runtime allows it (read-op.ts).
+ * (listener.ts). Reads and writes start Deno's operations directly where the
+ * runtime allows it (conn-ops.ts).
  */
 import type {
   ConnectOptions,
@@ -17,10 +17,10 @@ import type {
   SocketHandlers,
   SocketLayer,
 } from "@tether/adapter-kit";
+import { type ConnOps, fastestOps } from "./conn-ops.ts";
 import { opened } from "./deno-socket.ts";
 import { latin1Decoder } from "./latin1.ts";
 import { DenoListener } from "./listener.ts";
-import { type ConnReads, fastestReads } from "./read-op.ts";
 import { connectTls, listenTls } from "./tls.ts";
 
 /** IPv6 literals may arrive bracketed, as in URLs (`[::1]`); Deno wants them bare. */
@@ -29,10 +29,11 @@ function bare(hostname: string): string {
 }
 
 /**
- * The Deno socket layer with its connections read by `reads` (read-op.ts);
- * {@link denoSocketLayer} is this with the fastest reads the runtime offers.
+ * The Deno socket layer with its connections read and written by `ops`
+ * (conn-ops.ts); {@link denoSocketLayer} is this with the fastest
+ * operations the runtime offers.
  */
-export function denoSocketLayerReading(reads: ConnReads): SocketLayer {
+export function denoSocketLayerWith(ops: ConnOps): SocketLayer {
   return {
     runtime: "deno",
     // Reads go into fresh space each time (read-buffer.ts): what `data`
@@ -49,7 +50,7 @@ export function denoSocketLayerReading(reads: ConnReads): SocketLayer {
           options.tls === undefined
             ? Deno.listen({ hostname, port, transport: "tcp" })
             : listenTls(hostname, port, options.tls);
-        return Promise.resolve(new DenoListener(listener, accept, reads));
+        return Promise.resolve(new DenoListener(listener, accept, ops));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -61,7 +62,7 @@ export function denoSocketLayerReading(reads: ConnReads): SocketLayer {
           ? Deno.connect({ hostname: bare(options.hostname), port: options.port, transport: "tcp" })
           : connectTls(options); // open once the handshake is done (tls.ts)
       dialled.then(
-        (conn) => opened(conn, handlers, reads),
+        (conn) => opened(conn, handlers, ops),
         (error: unknown) =>
           handlers.close(error instanceof Error ? error : new Error(String(error))),
       );
@@ -70,4 +71,4 @@ export function denoSocketLayerReading(reads: ConnReads): SocketLayer {
 }
 
 /** {@link SocketLayer} over `Deno.listen` / `Deno.connect` and their TLS forms (Deno 2). Needs `--allow-net`. */
-export const denoSocketLayer: SocketLayer = denoSocketLayerReading(fastestReads);
+export const denoSocketLayer: SocketLayer = denoSocketLayerWith(fastestOps);

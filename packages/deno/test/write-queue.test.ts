@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { RawSocket } from "@tether/adapter-kit";
+import { publicOps } from "../src/conn-ops.ts";
 import { opened } from "../src/deno-socket.ts";
-import { publicReads } from "../src/read-op.ts";
 import { WriteQueue } from "../src/write-queue.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -155,7 +155,7 @@ function run(conn: ScriptedConn, onData: (socket: RawSocket, bytes: Uint8Array) 
         drain: () => {},
         close: (error) => resolve(error),
       },
-      publicReads,
+      publicOps,
     );
   });
 }
