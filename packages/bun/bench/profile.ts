@@ -6,12 +6,22 @@
  *   bun bench/profile.ts tether-handler               # server, keep-alive, wrk -c50
  *   bun bench/profile.ts tether-handler --pipelined   # server, pipelining depth 10
  *   bun bench/profile.ts tether-fetch --client        # client, against nginx
+ *   bun bench/profile.ts tether-fetch --perf          # server: CPU µs/request by code kind
  *   options: --seconds N (default 8), --top N (default 40), --dir DIR (default a temp dir)
  *
  * Shares are of samples, not of sampled time: Bun's profiles carry no idle
  * node, so on a busy machine the time since the previous sample (often
  * several intervals) would land on whatever ran next. Bun's own Markdown
  * summary is written beside the profile.
+ *
+ * `--perf` (servers only) samples the server process with Linux `perf
+ * record -e cpu-clock` instead, for the whole wrk run, and splits its CPU
+ * per request (every thread's: JIT and GC threads too) by where it ran:
+ * Bun's native code, JIT-compiled JavaScript, the kernel (the socket
+ * calls), libc. The JavaScript profiler sees only
+ * JavaScript frames; this split shows what it cannot, e.g. that the fetch
+ * handler's keep-alive cost over the low-level handler is mostly Bun's
+ * native code (the `Response` and what reads it), not Tether's JavaScript.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,11 +44,33 @@ const option = profileOption(argv);
 const seconds = Number(option("--seconds", "8"));
 const top = Number(option("--top", "40"));
 const dir = path.resolve(option("--dir", fs.mkdtempSync(path.join(os.tmpdir(), "tether-prof-"))));
+/** `perf record`'s sampling rate (samples per CPU second), for `--perf`. */
+const PERF_HZ = 4000;
 const flags = ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${dir}`];
 
 function start(file: string, args: readonly string[], cpu: number, withFlags: boolean) {
   const command = [process.execPath, ...(withFlags ? flags : []), path.join(BENCH_DIR, file)];
   return startProcess(pinned(cpu, [...command, ...args]), { cwd: PACKAGE_DIR, label: file });
+}
+
+if (argv.includes("--perf")) {
+  ensureDebianPackages({ wrk: "wrk", perf: "linux-perf" });
+  const { child, ready } = await start("server-child.ts", [kind], 1, false);
+  const data = path.join(dir, "perf.data");
+  const perf = spawn(
+    "perf",
+    ["record", "-q", "-e", "cpu-clock", "-F", String(PERF_HZ), "-p", String(ready.pid)],
+    ["-o", data, "--", "sleep", String(seconds)],
+  );
+  let done: string;
+  try {
+    done = await loadServer(Number(ready.port), seconds, argv.includes("--pipelined"));
+    await perf;
+  } finally {
+    await child.stop();
+  }
+  process.stdout.write(`${done}\n${perfSplit(data, Number.parseInt(done, 10))}`);
+  process.exit(0);
 }
 
 if (argv.includes("--client")) {
@@ -58,6 +90,27 @@ if (argv.includes("--client")) {
   const done = await loadServer(Number(ready.port), seconds, argv.includes("--pipelined"));
   await child.stop();
   process.stderr.write(`${done}\n`);
+}
+
+/** Runs `command`; resolves when it exits. */
+function spawn(command: string, ...args: readonly string[][]): Promise<void> {
+  const proc = Bun.spawn([command, ...args.flat()], { stdout: "ignore", stderr: "inherit" });
+  return proc.exited.then(() => undefined);
+}
+
+/** CPU µs per request by shared object (`perf report --sort dso`), for `requests` requests. */
+function perfSplit(data: string, requests: number): string {
+  const report = Bun.spawnSync(["perf", "report", "-i", data, "--sort", "dso", "-n", "--stdio"]);
+  const rows: string[] = [];
+  let total = 0;
+  for (const line of report.stdout.toString().split("\n")) {
+    const m = /^\s*[\d.]+%\s+(\d+)\s+(.+?)\s*$/.exec(line);
+    if (m === null) continue;
+    const us = (Number(m[1]) / PERF_HZ / requests) * 1e6;
+    total += us;
+    rows.push(`${us.toFixed(2).padStart(7)}  ${(m[2] as string).replace(/ tid \d+$/, "")}`);
+  }
+  return `CPU µs per request by where it ran (perf, ${PERF_HZ} Hz):\n${rows.join("\n")}\n${total.toFixed(2).padStart(7)}  total\n`;
 }
 
 interface ProfileNode {
