@@ -165,9 +165,11 @@ export class ServerSession extends SessionEventQueue {
   /** Everything written so far has been flushed (the socket drained). */
   writable(now: number): void {
     if (this.finished) return;
+    const open = this.compactedAfter < 0 && this.closer.state === "open"; // see settleFlushed
     this.restore();
     this.actions.push(this.closer.writesFlushed(now));
-    this.settle(now);
+    if (open) this.settleFlushed(now);
+    else this.settle(now);
   }
 
   /** Time passed: fires the timers whose deadline is reached. */
@@ -325,6 +327,20 @@ export class ServerSession extends SessionEventQueue {
       this.timers.clear();
       this.setPaused(false); // the new protocol's reader decides from here on
     } else if (closeState !== "open") this.timers.clear();
+    else this.settleTimersAndFlow(now);
+  }
+
+  /**
+   * {@link settle} after a flush while open, without {@link advance}: every
+   * call that changes the connection settled, and such a flush only clears
+   * `writesPending`, so nothing new is readable, no owed error became due and
+   * the connection is not at `must-close` (settling begins the close then,
+   * RFC 9112 §9.6). Only timers and read flow follow (server-session-flush.test.ts).
+   */
+  private settleFlushed(now: number): void {
+    const timers = this.timers;
+    if (now > timers.latest) timers.latest = now;
+    if (this.released || this.conn.state === "switched") this.settle(now);
     else this.settleTimersAndFlow(now);
   }
 
