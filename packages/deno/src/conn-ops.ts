@@ -24,8 +24,8 @@
  * up once, checked for shape, and checked again on each connection; where
  * anything is missing the socket reads and writes through the public
  * methods. Per keep-alive request on real sockets the direct read allocates
- * about 600 B (20%) less; a direct write costs about 200 ns less CPU than
- * `Deno.Conn#write` (figures in the package README).
+ * about 600 B (20%) less; a direct write runs about 540 fewer
+ * instructions than `Deno.Conn#write` (figures in the package README).
  */
 
 /** One connection's read and write, as the socket's loops call them. */
