@@ -12,26 +12,9 @@ import { describe, expect, it } from "vitest";
 import { wholeMs } from "../src/clock.ts";
 import { ServerConnectionDriver } from "../src/server-connection-driver.ts";
 import type { ServerExchange } from "../src/server-exchange.ts";
-import type { RawSocket } from "../src/socket-layer.ts";
-import { testHost } from "./driver-host.ts";
+import { TestSocket as Socket, testHost } from "./driver-host.ts";
 
 const enc = new TextEncoder();
-const dec = new TextDecoder("latin1");
-
-class Socket implements RawSocket {
-  readonly remoteAddress = "192.0.2.1";
-  readonly remotePort = 40_000;
-  readonly localPort = 80;
-  out = "";
-  write(chunks: readonly Uint8Array[]): boolean {
-    for (const c of chunks) this.out += dec.decode(c);
-    return true;
-  }
-  shutdownWrite(): void {}
-  close(): void {}
-  pauseRead(): void {}
-  resumeRead(): void {}
-}
 
 /** A driver whose handlers hold their exchanges until the test answers them. */
 function setup(maxPipelinedRequests: number) {

@@ -3,7 +3,9 @@
  * however requests and answers interleave, responses are matched to
  * requests strictly in order (RFC 9112 §9.3.2) and the count of pending
  * responses is exact — also over long pipelined runs whose queue never
- * empties (its used part is cut off as it goes).
+ * empties (its used part is cut off as it goes), and when an answer ends
+ * persistence with pipelined requests behind it: they are dropped (RFC 9112
+ * §9.6), whether or not earlier ones were taken from the same list.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -22,9 +24,10 @@ function readAll(conn: ServerConnection): string[] {
   return out;
 }
 
-/** Answers the oldest pending request with its own target as the body. */
-function answer(conn: ServerConnection, target: string): string {
-  const head = dec.decode(conn.respond({ status: 200 }, { bodyLength: target.length }));
+/** Answers the oldest pending request with its own target as the body; `close` adds `Connection: close`. */
+function answer(conn: ServerConnection, target: string, close = false): string {
+  const fields: [string, string][] = close ? [["Connection", "close"]] : [];
+  const head = dec.decode(conn.respond({ status: 200, fields }, { bodyLength: target.length }));
   const body = conn
     .sendData(enc.encode(target))
     .map((b) => dec.decode(b))
@@ -131,5 +134,53 @@ describe("pending exchanges (RFC 9112 §9.3.2)", () => {
     expect(answer(conn, "/1")).toContain("Connection: close");
     expect(conn.pendingResponses).toBe(0);
     expect(conn.state).toBe("must-close");
+  });
+});
+
+describe("pending exchanges: dropped behind a closing answer (RFC 9112 §9.6)", () => {
+  it("RFC 9112 §9.6: a Connection: close answer drops the pipelined requests behind it", () => {
+    const conn = new ServerConnection({ maxPipelinedRequests: 8 });
+    conn.receive(enc.encode([0, 1, 2, 3].map(GET).join("")));
+    expect(readAll(conn)).toEqual(["/0", "/1", "/2", "/3"]);
+    expect(conn.pendingResponses).toBe(4);
+    const head = dec.decode(
+      conn.respond({ status: 200, fields: [["Connection", "close"]] }, { bodyLength: 2 }),
+    );
+    expect(head).toContain("Connection: close");
+    expect(conn.pendingResponses).toBe(1); // its own body is still to be sent
+    conn.sendData(enc.encode("/0"));
+    conn.sendEnd();
+    expect(conn.pendingResponses).toBe(0);
+    expect(conn.state).toBe("must-close");
+    expect(readAll(conn)).toEqual([]);
+  });
+
+  it("property: after any number of answers from a long queue, a closing answer leaves one pending, then none", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        (limit, answeredFirst) => {
+          const total = 80;
+          const conn = new ServerConnection({ maxPipelinedRequests: limit });
+          conn.receive(enc.encode(Array.from({ length: total }, (_, i) => GET(i)).join("")));
+          const read = readAll(conn);
+          let answered = 0;
+          while (answered < answeredFirst) {
+            answer(conn, read[answered] as string);
+            answered++;
+            read.push(...readAll(conn));
+            expect(conn.pendingResponses).toBe(read.length - answered);
+          }
+          const behind = conn.pendingResponses - 1;
+          expect(behind).toBe(Math.min(limit, total - answered) - 1);
+          answer(conn, read[answered] as string, true);
+          expect(conn.pendingResponses).toBe(0);
+          expect(conn.state).toBe("must-close");
+          expect(conn.requestsAnswered).toBe(answered + 1);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -11,7 +11,6 @@ import { UsageError } from "../src/errors.ts";
 import { ServerPolicy } from "../src/server-policy.ts";
 import { ServerSession } from "../src/server-session.ts";
 import type { ServerSessionOptions } from "../src/server-session-options.ts";
-import type { SocketAction } from "../src/socket-actions.ts";
 import {
   advance,
   answer,
@@ -21,8 +20,14 @@ import {
   types,
   VirtualClock,
 } from "./server-harness.ts";
-
-const dec = new TextDecoder("latin1");
+import {
+  actionLines,
+  BODIES_AND_FRAGMENTS,
+  playOp,
+  type ScriptOp,
+  scriptOp,
+  sessionFacts,
+} from "./session-script.ts";
 
 let nextSocket = 1;
 function open(clock: VirtualClock, options?: ServerSessionOptions): SimSocket {
@@ -34,29 +39,6 @@ function compact(sim: SimSocket): boolean {
   const done = sim.session.compact(sim.clock.now);
   sim.run();
   return done;
-}
-
-/** What an observer sees of a session: its getters. */
-function facts(s: ServerSession): unknown[] {
-  return [
-    s.state,
-    s.connectionState,
-    s.closeReason,
-    s.closeState,
-    s.pendingResponses,
-    s.requestsAnswered,
-    s.buffered,
-    s.sendingBody,
-    s.readPaused,
-    s.nextDeadline(),
-  ];
-}
-
-/** Actions without the socket id (two sessions compared have different ids). */
-function actions(log: readonly SocketAction[]): string[] {
-  return log.map((a) =>
-    a.type === "write" ? `write ${a.data.map((d) => dec.decode(d)).join("")}` : a.type,
-  );
 }
 
 function events(sim: SimSocket): string[] {
@@ -74,10 +56,10 @@ describe("ServerSession: idle compaction", () => {
     advance(clock, 999);
     expect(compact(sim)).toBe(false);
     advance(clock, 1);
-    const before = facts(sim.session);
+    const before = sessionFacts(sim.session);
     expect(compact(sim)).toBe(true);
     expect(sim.session.compacted).toBe(true);
-    expect(facts(sim.session)).toEqual(before);
+    expect(sessionFacts(sim.session)).toEqual(before);
     expect(sim.session.compactAt()).toBeNull();
   });
 
@@ -251,103 +233,13 @@ const CHUNKS = [
   "HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n",
   "GET /c HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
   "GET /10 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-  "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel",
-  "lo",
-  "POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
-  "xyz",
-  "GET / HTT",
-  "P/1.1\r\nHost: a\r\n\r\n",
-  "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
-  "\r\n",
+  ...BODIES_AND_FRAGMENTS,
 ];
 
-type Op =
-  | { k: "send"; chunk: string }
-  | { k: "fin" }
-  | { k: "tick"; ms: number }
-  | { k: "flush" }
-  | { k: "answer"; length: number | null }
-  | { k: "end" }
-  | { k: "info" }
-  | { k: "shutdown" }
-  | { k: "abort" };
+const op = scriptOp(CHUNKS, { tick: 4, flush: 2, compact: false });
 
-const op: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.constantFrom(...CHUNKS).map((chunk) => ({ k: "send", chunk }) as const),
-  },
-  fc.constant({ k: "fin" } as const),
-  {
-    weight: 4,
-    arbitrary: fc
-      .constantFrom(0, 1, 50, 999, 1000, 4999, 5000, 20_000)
-      .map((ms) => ({ k: "tick", ms }) as const),
-  },
-  { weight: 2, arbitrary: fc.constant({ k: "flush" } as const) },
-  {
-    weight: 4,
-    arbitrary: fc
-      .option(fc.nat(4), { nil: null })
-      .map((length) => ({ k: "answer", length }) as const),
-  },
-  { weight: 2, arbitrary: fc.constant({ k: "end" } as const) },
-  fc.constant({ k: "info" } as const),
-  fc.constant({ k: "shutdown" } as const),
-  fc.constant({ k: "abort" } as const),
-);
-
-/** Runs an application call; only a UsageError may come out (reported as "refused"). */
-function app(call: () => void): string {
-  try {
-    call();
-    return "ok";
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    return `refused ${e.code}`;
-  }
-}
-
-function step(sim: SimSocket, policy: ServerPolicy, o: Op): string {
-  const s = sim.session;
-  const now = sim.clock.now;
-  let outcome = "";
-  switch (o.k) {
-    case "send":
-      if (!sim.closed && !sim.finSent) sim.send(o.chunk);
-      break;
-    case "fin":
-      if (!sim.closed) sim.fin();
-      break;
-    case "tick":
-      advance(sim.clock, o.ms);
-      break;
-    case "flush":
-      if (!sim.closed) sim.flush();
-      break;
-    case "answer":
-      outcome = app(() =>
-        s.respond({ status: 200 }, now, {
-          bodyLength: o.length,
-          ...(o.length === null ? {} : { body: new Uint8Array(o.length) }),
-        }),
-      );
-      break;
-    case "end":
-      outcome = app(() => s.sendEnd(now));
-      break;
-    case "info":
-      outcome = app(() => s.sendInformational(100, now));
-      break;
-    case "shutdown":
-      policy.shutdown(now);
-      break;
-    case "abort":
-      s.abort("aborted", now);
-      break;
-  }
-  sim.run();
-  return outcome;
+function step(sim: SimSocket, policy: ServerPolicy, o: ScriptOp): string {
+  return playOp(sim, o, (now) => policy.shutdown(now));
 }
 
 describe("ServerSession: idle compaction is invisible (differential)", () => {
@@ -380,8 +272,8 @@ describe("ServerSession: idle compaction is invisible (differential)", () => {
           if (compacting.sim.session.compact(compacting.sim.clock.now)) compactions++;
           compacting.sim.run();
           expect(b).toBe(a);
-          expect(facts(compacting.sim.session)).toEqual(facts(plain.sim.session));
-          expect(actions(compacting.sim.log)).toEqual(actions(plain.sim.log));
+          expect(sessionFacts(compacting.sim.session)).toEqual(sessionFacts(plain.sim.session));
+          expect(actionLines(compacting.sim.log)).toEqual(actionLines(plain.sim.log));
           expect(events(compacting.sim)).toEqual(events(plain.sim));
           expect(compacting.policy.connections).toBe(plain.policy.connections);
         }
