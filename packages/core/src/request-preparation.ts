@@ -8,6 +8,7 @@
  * a {@link ClientConnection} prepares what it is given directly.
  */
 import type { ClientConnection } from "./client-connection.ts";
+import type { UsageError } from "./errors.ts";
 import { equalsIgnoreCase, Fields } from "./fields.ts";
 import { type CloseReason, messageAllowsPersistence } from "./keep-alive.ts";
 import type { BodyFraming, HttpVersion } from "./message.ts";
@@ -46,7 +47,9 @@ export interface PreparedRequest {
 /**
  * Prepares a request head: its framing (RFC 9112 §6), `Connection:
  * keep-alive` for an HTTP/1.0 request that does not say otherwise (RFC 9112
- * §9.3), whether the connection persists after it, and its octets. `proxy`:
+ * §9.3), `Connection: upgrade` beside an Upgrade field that lacks it (RFC
+ * 9110 §7.8), the protocols it offers, whether the connection persists
+ * after it, and its octets. `proxy`:
  * the connection goes to a proxy (an HTTP/1.0 keep-alive does not hold
  * there, RFC 9112 §9.3 item 3). Throws a {@link UsageError} for a head the
  * serializer refuses. `head.fields` is used as is (not copied) when it is a
