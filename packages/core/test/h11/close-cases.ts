@@ -10,7 +10,7 @@
  * that half-closes after its request (connection-server.test.ts), bytes
  * after a full close (server-session.test.ts).
  */
-import { answersAndCloses, type ScriptCase } from "./run.ts";
+import { answersAndCloses, answersEmpty, type ScriptCase } from "./run.ts";
 
 const CONN = "test_connection.py";
 
@@ -80,12 +80,7 @@ export const CLOSE_CASES: readonly ScriptCase[] = [
           "peer-closed",
         ],
       },
-      {
-        respond: { status: 200 },
-        bodyLength: 0,
-        wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-      },
-      { sendEnd: true },
+      ...answersEmpty(),
       {
         respond: { status: 200 },
         bodyLength: 0,

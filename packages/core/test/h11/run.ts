@@ -103,6 +103,21 @@ export type Step =
   | { readonly rest: string };
 
 /**
+ * Server steps: a 200 with no content that keeps the connection open
+ * (exactly `HTTP/1.1 200 OK`, `Content-Length: 0`), sent whole.
+ */
+export function answersEmpty(): Step[] {
+  return [
+    {
+      respond: { status: 200 },
+      bodyLength: 0,
+      wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    },
+    { sendEnd: true },
+  ];
+}
+
+/**
  * Server steps: the error answer `status` with no content, which says
  * `Connection: close`, sent whole; the connection then must close.
  */

@@ -14,7 +14,7 @@
  * (idle and head timeouts live in ServerSession), and the close of a
  * half-closed client in test_close_different_states.
  */
-import { answersAndCloses, type ScriptCase } from "./run.ts";
+import { answersAndCloses, answersEmpty, type ScriptCase } from "./run.ts";
 
 const CONN = "test_connection.py";
 const STATE = "test_state.py";
@@ -116,12 +116,7 @@ export const SERVER_CASES: readonly ScriptCase[] = [
       { events: ["request POST / expect-continue"] },
       { recv: "12345" },
       { events: ["data 12345", "end"] },
-      {
-        respond: { status: 200 },
-        bodyLength: 0,
-        wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-      },
-      { sendEnd: true },
+      ...answersEmpty(),
       { state: "open", closeReason: null },
     ],
   },
@@ -156,18 +151,8 @@ export const SERVER_CASES: readonly ScriptCase[] = [
       },
       { recv: "X".repeat(1000) },
       { events: [] },
-      {
-        respond: { status: 200 },
-        bodyLength: 0,
-        wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-      },
-      { sendEnd: true },
-      {
-        respond: { status: 200 },
-        bodyLength: 0,
-        wire: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-      },
-      { sendEnd: true },
+      ...answersEmpty(),
+      ...answersEmpty(),
       ...answersAndCloses(414),
     ],
   },
