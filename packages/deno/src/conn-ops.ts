@@ -28,7 +28,7 @@
  * instructions than `Deno.Conn#write` (figures in the package README).
  */
 
-/** One connection's read and write, as the socket's loops call them. */
+/** One connection's read, write and half-close, as the socket's loops call them. */
 export interface ConnIo {
   /**
    * Reads into `buffer` (never empty): the count read; at the end of the
@@ -37,10 +37,12 @@ export interface ConnIo {
   read(buffer: Uint8Array): Promise<number | null>;
   /** Writes some of `bytes` (never empty): how many octets the kernel took. */
   write(bytes: Uint8Array): Promise<number>;
+  /** Half-closes (`Deno.Conn#closeWrite`: no operation of Deno's own is skipped there). */
+  closeWrite(): Promise<void>;
 }
 
 /** A connection whose reads and writes a {@link ConnOps} can start. */
-export type OpsConn = Pick<Deno.Conn, "read" | "write">;
+export type OpsConn = Pick<Deno.Conn, "read" | "write" | "closeWrite">;
 
 /** Makes a connection's {@link ConnIo}: the same for the connection's whole life. */
 export type ConnOps = (conn: OpsConn) => ConnIo;
@@ -56,6 +58,7 @@ interface CoreOps {
 export const publicOps: ConnOps = (conn) => ({
   read: (buffer) => conn.read(buffer),
   write: (bytes) => conn.write(bytes),
+  closeWrite: () => conn.closeWrite(),
 });
 
 /** Deno's `core`, when it has the shape used here. */
@@ -94,6 +97,7 @@ export function directOpsFrom(core: CoreOps | null): ConnOps {
     return {
       read: (buffer) => read(rid, buffer),
       write: (bytes) => write(rid, bytes),
+      closeWrite: () => conn.closeWrite(),
     };
   };
 }

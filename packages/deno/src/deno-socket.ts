@@ -61,8 +61,7 @@ class DenoSocket implements RawSocket {
   private readonly queue = new WriteQueue(MERGE_UP_TO);
   /** The writer is running (scheduled, writing, or half-closing). */
   private writing = false;
-  /** The connection the running writer writes to, and how (set as it starts). */
-  private writeConn: Deno.TcpConn | Deno.TlsConn;
+  /** How the running writer writes to its connection (set as it starts). */
   private writeIo: ConnIo;
   /** The batch being written, and how much of it is out. */
   private batch: Uint8Array | null = null;
@@ -95,7 +94,6 @@ class DenoSocket implements RawSocket {
     this.conn = conn;
     this.ops = ops;
     this.io = ops(conn);
-    this.writeConn = conn;
     this.writeIo = this.io;
     this.handlers = handlers;
     const remote = conn.remoteAddr;
@@ -276,7 +274,6 @@ class DenoSocket implements RawSocket {
 
   /** Starts the writer on the current connection (a microtask after kickWriter). */
   private readonly flushTask = (): void => {
-    this.writeConn = this.conn;
     this.writeIo = this.io;
     this.writeNext();
   };
@@ -293,7 +290,7 @@ class DenoSocket implements RawSocket {
     if (this.wantShutdown && !this.writeShut && !this.released) {
       this.writeShut = true;
       try {
-        this.writeConn.closeWrite().then(this.writerStopped, this.writeFailed);
+        this.writeIo.closeWrite().then(this.writerStopped, this.writeFailed);
       } catch (error) {
         this.writeFailed(error);
       }

@@ -92,13 +92,18 @@ Deno.test("conn-ops: without Deno's core, reads and writes go through Deno.Conn#
       calls.push(`write ${bytes.length}`);
       return Promise.resolve(bytes.length - 1);
     },
+    closeWrite: () => {
+      calls.push("closeWrite");
+      return Promise.resolve();
+    },
   };
   const io = directOpsFrom(null)(conn);
   const buffer = new Uint8Array(4);
   assert.equal(await io.read(buffer), 1);
   assert.equal(buffer[0], 7);
   assert.equal(await io.write(new Uint8Array(3)), 2);
-  assert.deepEqual(calls, ["read 4", "write 3"]);
+  await io.closeWrite();
+  assert.deepEqual(calls, ["read 4", "write 3", "closeWrite"]);
 });
 
 Deno.test("conn-ops: a connection without a resource id goes through Deno.Conn#read / #write", async () => {
@@ -118,6 +123,7 @@ Deno.test("conn-ops: a connection without a resource id goes through Deno.Conn#r
       called.push("write");
       return Promise.resolve(1);
     },
+    closeWrite: () => Promise.resolve(),
   };
   const io = directOpsFrom(core)(conn);
   assert.equal(await io.read(new Uint8Array(4)), null);
@@ -132,6 +138,11 @@ Deno.test("conn-ops: a connection without a resource id goes through Deno.Conn#r
       },
       write: () => {
         throw new Error("Deno.Conn#write was called");
+      },
+      // Half-closing has no operation of Deno's own to skip: the method is called.
+      closeWrite: () => {
+        started.push("closeWrite");
+        return Promise.resolve();
       },
     },
     { [ridKey]: 42 },
@@ -149,7 +160,8 @@ Deno.test("conn-ops: a connection without a resource id goes through Deno.Conn#r
   })(withId);
   assert.equal(await direct.read(new Uint8Array(4)), 3);
   assert.equal(await direct.write(new Uint8Array(5)), 5);
-  assert.deepEqual(started, ["read 42", "write 42 5"]);
+  await direct.closeWrite();
+  assert.deepEqual(started, ["read 42", "write 42 5", "closeWrite"]);
 });
 
 const publicLayer = denoSocketLayerWith(publicOps);
