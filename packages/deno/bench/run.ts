@@ -27,11 +27,28 @@
 import * as kit from "../../conformance/bench-kit/driver.ts";
 import { BENCH_DIR, startDenoChild } from "./deno-child.ts";
 
-/** In table order: Tether's two servers, Deno.serve, and a raw Deno.listen server as the ceiling. */
-const SERVERS = kit.serverContenders(
-  { kind: "deno-serve", label: "Deno.serve", short: "Deno.serve" },
-  { kind: "raw-deno", label: "raw Deno.listen fixed response (ceiling)", short: "raw Deno.listen" },
-);
+/**
+ * In table order: Tether's two servers, Deno.serve, a raw Deno.listen
+ * server as the ceiling, and that server also letting the `fetch` handler
+ * make each answer's `Response` (dropped after a look at its status): the
+ * floor of any `fetch`-handler server on `Deno.listen` (server-child.ts).
+ */
+const SERVERS = [
+  ...kit.serverContenders(
+    { kind: "deno-serve", label: "Deno.serve", short: "Deno.serve" },
+    {
+      kind: "raw-deno",
+      label: "raw Deno.listen fixed response (ceiling)",
+      short: "raw Deno.listen",
+    },
+  ),
+  {
+    kind: "raw-deno-response",
+    label: "raw Deno.listen + the handler's Response (fetch floor)",
+    short: "fetch floor",
+    ours: false,
+  },
+];
 
 /** Issue #6's server goals, for each of our two servers. */
 const SERVER_GOALS = kit.serverGoalsVs("deno-serve", {

@@ -12,6 +12,12 @@
  *   ceiling), read and written with the operations Tether's socket layer uses
  *   (conn-ops.ts: Deno's own read and write operations where this Deno offers
  *   them), so that no server over `Deno.listen` can spend less per request
+ * - `raw-deno-response`: the ceiling, also calling the benchmark's `fetch`
+ *   handler once per request head and dropping the `Response` it makes
+ *   after a look at its status: the floor of any `fetch`-handler server
+ *   over `Deno.listen` (it must at least let the handler make its answer),
+ *   with no `Request`, no parsing and no reading of the answer's head or
+ *   content
  *
  * Needs `--allow-net` only.
  */
@@ -43,10 +49,12 @@ async function start(kind: string): Promise<number> {
       );
       return server.addr.port;
     }
-    case "raw-deno": {
+    case "raw-deno":
+    case "raw-deno-response": {
       const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const respond = kind === "raw-deno-response";
       void (async () => {
-        for await (const conn of listener) void rawConnection(conn);
+        for await (const conn of listener) void rawConnection(conn, respond);
       })();
       return listener.addr.port;
     }
@@ -64,7 +72,12 @@ async function start(kind: string): Promise<number> {
  * CPU, medians of 15 interleaved rounds) than the operations Tether's
  * socket layer uses, and would be no ceiling.
  */
-async function rawConnection(conn: Deno.TcpConn): Promise<void> {
+/** Lets the benchmark's `fetch` handler make one answer, and drops it after a look at its status. */
+function checkedAnswer(): void {
+  if (bodyResponse().status !== 200) throw new Error("the fetch handler's answer is not a 200");
+}
+
+async function rawConnection(conn: Deno.TcpConn, respond: boolean): Promise<void> {
   conn.setNoDelay(true);
   const io = fastestOps(conn);
   const buffer = new Uint8Array(64 * 1024);
@@ -75,6 +88,7 @@ async function rawConnection(conn: Deno.TcpConn): Promise<void> {
       if (count === null || count === 0) break; // the end of the stream (conn-ops.ts)
       const answers = heads.feed(buffer.subarray(0, count));
       if (answers === 0) continue;
+      if (respond) for (let i = 0; i < answers; i++) checkedAnswer();
       const out = rawResponses(answers);
       let done = 0;
       while (done < out.length) done += await io.write(done === 0 ? out : out.subarray(done));
