@@ -23,7 +23,12 @@ export { type ParsedResponse, parseResponses, RawClient, type RawEnd } from "./r
 export { type RealPeerCase, realPeerCases, skipReason } from "./real-peer-cases.ts";
 export { type ReplayOptions, replayIssue, replayScenario } from "./scenario-replay.ts";
 export { ScriptServer, type ScriptServerOptions } from "./script-server.ts";
-export { type ConformanceCase, type ServerUnderTest, serverCases } from "./server-cases.ts";
+export {
+  type AdapterUnderTest,
+  type ConformanceCase,
+  type ServerUnderTest,
+  serverCases,
+} from "./server-cases.ts";
 export { socketLayerCases } from "./socket-layer-cases.ts";
 export {
   acceptedAt,

@@ -5,7 +5,13 @@
  * RFC 9112 / RFC 9110 it checks.
  */
 import assert from "node:assert/strict";
-import type { Serve, ServeOptions, TetherServer } from "@tether/adapter-kit";
+import type {
+  installQuickResponse,
+  QuickResponse,
+  Serve,
+  ServeOptions,
+  TetherServer,
+} from "@tether/adapter-kit";
 import { route } from "@tether/example-shared";
 import { sleep } from "./client-kit.ts";
 import { RawClient } from "./raw-client.ts";
@@ -16,6 +22,16 @@ import { webHeadCases } from "./web-head-cases.ts";
 export interface ServerUnderTest {
   readonly runtime: string;
   readonly serve: Serve;
+}
+
+/**
+ * A server under test with the adapter's other exports that the cases
+ * check: its `QuickResponse` and `installQuickResponse` (the kit's own, and
+ * answering on the wire as a `Response` does).
+ */
+export interface AdapterUnderTest extends ServerUnderTest {
+  readonly QuickResponse: typeof QuickResponse;
+  readonly installQuickResponse: typeof installQuickResponse;
 }
 
 /** One conformance case. */
@@ -67,7 +83,7 @@ export async function closeWithin(server: TetherServer, ms = 3000): Promise<void
 export const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
 /** The cases. */
-export const serverCases: ConformanceCase<ServerUnderTest>[] = [
+export const serverCases: ConformanceCase<AdapterUnderTest>[] = [
   {
     name: "RFC 9112 §9.3: HTTP/1.1 persists — two requests on one connection",
     run: (t) =>

@@ -11,9 +11,9 @@
  * Part of {@link serverCases}: every adapter's conformance harness runs them.
  */
 import assert from "node:assert/strict";
-import type { TetherServer } from "@tether/adapter-kit";
-import { RawClient } from "./raw-client.ts";
-import type { ConformanceCase, ServerUnderTest } from "./server-cases.ts";
+import { installQuickResponse, QuickResponse, type TetherServer } from "@tether/adapter-kit";
+import { type ParsedResponse, RawClient } from "./raw-client.ts";
+import type { AdapterUnderTest, ConformanceCase, ServerUnderTest } from "./server-cases.ts";
 import { checkCut, checkFailed, checkHead, exchange, req } from "./web-answer-checks.ts";
 import { SHAPES } from "./web-head-cases.ts";
 
@@ -136,8 +136,46 @@ async function withAnswers(
   }
 }
 
+/** Fields of `r` but its Date, which may tick between two answers. */
+function undated(r: ParsedResponse | undefined): [string, string][] {
+  return (r?.headers ?? []).filter(([name]) => name.toLowerCase() !== "date");
+}
+
 /** The cases, in {@link serverCases}. */
-export const webAnswerCases: ConformanceCase<ServerUnderTest>[] = [
+export const webAnswerCases: ConformanceCase<AdapterUnderTest>[] = [
+  {
+    name: "QuickResponse, as the adapter exports it, answers as the Response made the same way does (status, fields in order, content), on one persistent connection",
+    run: async (t) => {
+      // The adapter re-exports the kit's own class and installer, not copies.
+      assert.equal(t.QuickResponse, QuickResponse);
+      assert.equal(t.installQuickResponse, installQuickResponse);
+      const init = { status: 201, headers: { "x-quick": "yes", "content-type": "text/plain" } };
+      const server = await t.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        fetch: (request) =>
+          new URL(request.url).pathname === "/quick"
+            ? new t.QuickResponse("quick hello", init)
+            : new Response("quick hello", init),
+      });
+      try {
+        const [quick, native] = await exchange(
+          server,
+          req("GET", "/quick") + req("GET", "/native") + req("GET", "/quick"),
+          3,
+        );
+        assert.equal(quick?.status, 201);
+        assert.equal(quick?.body, "quick hello");
+        assert.equal(quick?.header("x-quick"), "yes");
+        assert.equal(quick?.header("content-length"), "11");
+        assert.equal(native?.status, quick?.status);
+        assert.equal(native?.body, quick?.body);
+        assert.deepEqual(undated(native), undated(quick));
+      } finally {
+        await server.close();
+      }
+    },
+  },
   {
     name: "RFC 9110 §9.3.2, §8.6: HEAD to a fetch handler gets GET's head, Content-Length included, and no content (text, typed, JSON, bytes, Blob, form, stream, 204)",
     run: (t) =>

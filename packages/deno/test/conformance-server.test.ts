@@ -14,10 +14,10 @@
  * socket-layer, real-peer and client tests keep both sanitizers on.
  */
 import { serverCases } from "@tether/conformance";
-import { serve } from "../src/index.ts";
+import { installQuickResponse, QuickResponse, serve } from "../src/index.ts";
 
 Deno.test.sanitizer({ ops: false, resources: false });
 
 for (const c of serverCases) {
-  Deno.test(c.name, () => c.run({ runtime: "deno", serve }));
+  Deno.test(c.name, () => c.run({ runtime: "deno", serve, QuickResponse, installQuickResponse }));
 }

@@ -8,6 +8,8 @@ import { createClientFactory, createServe } from "@tether/adapter-kit";
 import { nodeSocketLayer } from "./socket-layer.ts";
 
 export type * from "@tether/adapter-kit";
+/** The opt-in `Response` that makes no stream for content in memory (see @tether/adapter-kit). */
+export { installQuickResponse, QuickResponse } from "@tether/adapter-kit";
 export { nodeSocketLayer } from "./socket-layer.ts";
 
 /** Starts an HTTP/1.1 server. See {@link ServeOptions}. */

@@ -1,7 +1,8 @@
 import { serverCases } from "@tether/conformance";
 import { describe, it } from "vitest";
-import { serve } from "../src/index.ts";
+import { installQuickResponse, QuickResponse, serve } from "../src/index.ts";
 
 describe("server conformance on Node", () => {
-  for (const c of serverCases) it(c.name, () => c.run({ runtime: "node", serve }));
+  for (const c of serverCases)
+    it(c.name, () => c.run({ runtime: "node", serve, QuickResponse, installQuickResponse }));
 });
