@@ -159,7 +159,7 @@ export const webAnswerCases: ConformanceCase<AdapterUnderTest>[] = [
             : new Response("quick hello", init),
       });
       try {
-        const [quick, native] = await exchange(
+        const [quick, native, again] = await exchange(
           server,
           req("GET", "/quick") + req("GET", "/native") + req("GET", "/quick"),
           3,
@@ -171,6 +171,8 @@ export const webAnswerCases: ConformanceCase<AdapterUnderTest>[] = [
         assert.equal(native?.status, quick?.status);
         assert.equal(native?.body, quick?.body);
         assert.deepEqual(undated(native), undated(quick));
+        assert.equal(again?.body, "quick hello");
+        assert.deepEqual(undated(again), undated(quick));
       } finally {
         await server.close();
       }

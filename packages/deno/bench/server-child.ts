@@ -63,6 +63,11 @@ async function start(kind: string): Promise<number> {
   }
 }
 
+/** Lets the benchmark's `fetch` handler make one answer, and drops it after a look at its status. */
+function checkedAnswer(): void {
+  if (bodyResponse().status !== 200) throw new Error("the fetch handler's answer is not a 200");
+}
+
 /**
  * The ceiling: one read at a time into one buffer, the request heads that
  * ended in it counted (the bench kit's counter), and one fixed response per
@@ -70,13 +75,9 @@ async function start(kind: string): Promise<number> {
  * {@link fastestOps}, as Tether's own do: through `Deno.Conn#read` and
  * `#write` it spends more per keep-alive request (7.3 against 6.9 µs of
  * CPU, medians of 15 interleaved rounds) than the operations Tether's
- * socket layer uses, and would be no ceiling.
+ * socket layer uses, and would be no ceiling. With `respond`, the fetch
+ * floor: each head also gets {@link checkedAnswer}.
  */
-/** Lets the benchmark's `fetch` handler make one answer, and drops it after a look at its status. */
-function checkedAnswer(): void {
-  if (bodyResponse().status !== 200) throw new Error("the fetch handler's answer is not a 200");
-}
-
 async function rawConnection(conn: Deno.TcpConn, respond: boolean): Promise<void> {
   conn.setNoDelay(true);
   const io = fastestOps(conn);
