@@ -9,10 +9,13 @@
  * - `tether-fetch`: our `serve()` with a Web `fetch` handler
  * - `bun-serve`: `Bun.serve` with a `fetch` handler
  * - `raw-listen`: `Bun.listen` writing a fixed response per request head (the ceiling)
+ * - `tether-layer`: Tether's Bun socket layer alone writing the same fixed
+ *   response (the bench kit's layer-server.ts): what the adapter costs
  * - `baseline-fetch DIR`: as `tether-fetch`, over the copy of adapter-kit's src in DIR
  *   (run.ts --baseline)
  */
 import type { Socket } from "bun";
+import { listenLayerFixed } from "../../conformance/bench-kit/layer-server.ts";
 import {
   bodyResponse,
   HeadCounter,
@@ -67,6 +70,8 @@ async function start(kind: string): Promise<number> {
       });
       return listener.port;
     }
+    case "tether-layer":
+      return (await listenLayerFixed(bunSocketLayer)).port;
     default:
       throw new Error(`unknown server kind ${kind}`);
   }

@@ -58,11 +58,24 @@ export interface PeerSpec {
 }
 
 /**
- * The server table: Tether's two styles, the runtime's own server, and a
- * raw fixed-response server of the runtime as the ceiling.
+ * Tether's socket layer alone writing the fixed response (layer-server.ts):
+ * what the adapter costs between the ceiling and Tether's servers. Every
+ * runtime's server child answers this kind with `listenLayerFixed`.
+ */
+export const LAYER_SERVER: ServerSpec = {
+  kind: "tether-layer",
+  label: "tether socket layer alone, fixed response",
+  short: "socket layer",
+  ours: false,
+};
+
+/**
+ * The server table: Tether's two styles, the runtime's own server, a raw
+ * fixed-response server of the runtime as the ceiling, and Tether's socket
+ * layer writing the same fixed response ({@link LAYER_SERVER}).
  */
 export function serverContenders(own: PeerSpec, ceiling: PeerSpec): readonly ServerSpec[] {
-  return [...TETHER_SERVERS, { ...own, ours: false }, { ...ceiling, ours: false }];
+  return [...TETHER_SERVERS, { ...own, ours: false }, { ...ceiling, ours: false }, LAYER_SERVER];
 }
 
 /** The client table: Tether's two APIs, then the runtime's own clients. */

@@ -138,6 +138,7 @@ const LABELS: Readonly<Record<string, string>> = {
   "raw-deno": "raw Deno.listen (ceiling)",
   "raw-deno-response": "raw Deno.listen + the handler's Response (fetch floor)",
   "deno-fetch": "Deno fetch",
+  "tether-layer": "Tether's socket layer alone, fixed response",
   llhttp: "llhttp (Node's)",
   "http-parser-js": "http-parser-js",
 };
@@ -160,6 +161,7 @@ const SHORT: Readonly<Record<string, string>> = {
   "raw-listen": "raw listen",
   "raw-deno": "raw listen",
   "raw-deno-response": "fetch floor",
+  "tether-layer": "socket layer",
   "undici-pool": "undici",
   "undici-pipelined": "undici ×10",
   "global-fetch": "global fetch",

@@ -18,9 +18,14 @@
  *   over `Deno.listen` (it must at least let the handler make its answer),
  *   with no `Request`, no parsing and no reading of the answer's head or
  *   content
+ * - `tether-layer`: Tether's Deno socket layer alone writing the ceiling's
+ *   fixed response per request head (the bench kit's layer-server.ts): what
+ *   the adapter costs, apart from the HTTP engine above it
  *
  * Needs `--allow-net` only.
  */
+
+import { listenLayerFixed } from "../../conformance/bench-kit/layer-server.ts";
 import {
   bodyResponse,
   HeadCounter,
@@ -29,7 +34,7 @@ import {
 } from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
 import { fastestOps } from "../src/conn-ops.ts";
-import { serve } from "../src/index.ts";
+import { denoSocketLayer, serve } from "../src/index.ts";
 import { childProfiling } from "./profiler.ts";
 
 /** No keep-alive connection is closed for idleness between rounds. */
@@ -58,6 +63,8 @@ async function start(kind: string): Promise<number> {
       })();
       return listener.addr.port;
     }
+    case "tether-layer":
+      return (await listenLayerFixed(denoSocketLayer)).port;
     default:
       throw new Error(`unknown server kind ${kind}`);
   }

@@ -9,10 +9,13 @@
  * - `tether-fetch`: our `serve()` with a Web `fetch` handler
  * - `node-http`: `node:http`
  * - `raw-net`: `node:net` writing a fixed response per request head (the ceiling)
+ * - `tether-layer`: Tether's node:net socket layer alone writing the same
+ *   fixed response (the bench kit's layer-server.ts): what the adapter costs
  */
 import * as http from "node:http";
 import * as net from "node:net";
 import * as v8 from "node:v8";
+import { listenLayerFixed } from "../../conformance/bench-kit/layer-server.ts";
 import {
   BODY,
   HeadCounter,
@@ -20,7 +23,7 @@ import {
   tetherServeOptions,
 } from "../../conformance/bench-kit/payload.ts";
 import { cpuMicros, serveParent } from "../../conformance/bench-kit/processes.ts";
-import { serve } from "../src/index.ts";
+import { nodeSocketLayer, serve } from "../src/index.ts";
 
 /** Long enough that no idle connection is closed while memory is measured. */
 const KEEP_ALIVE_MS = 120_000;
@@ -57,6 +60,10 @@ async function start(kind: string): Promise<{ port: number; open: () => Promise<
       const server = net.createServer({ noDelay: true }, rawConnection);
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       return { port: (server.address() as net.AddressInfo).port, open: () => openOf(server) };
+    }
+    case "tether-layer": {
+      const server = await listenLayerFixed(nodeSocketLayer);
+      return { port: server.port, open: () => Promise.resolve(server.open()) };
     }
     default:
       throw new Error(`unknown server kind ${kind}`);
