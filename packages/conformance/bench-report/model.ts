@@ -179,10 +179,12 @@ export function shortLabel(kind: string): string {
 }
 
 /**
- * Ours, a peer, or a baseline: a raw server that does no HTTP work (the
- * ceiling of rates, the floor of memory).
+ * Ours, a peer, or a baseline: a server that does no HTTP work (the raw
+ * ceiling of rates, the floor of memory, and Tether's socket layer alone,
+ * which is a reference, not a contender judged against goals).
  */
 export function roleOf(kind: string): Role {
+  if (kind === "tether-layer") return "baseline";
   if (kind === "tether" || kind.startsWith("tether-")) return "ours";
   return kind.startsWith("raw-") ? "baseline" : "peer";
 }

@@ -112,6 +112,7 @@ describe("bench report: numbers", () => {
 
   it("names our pipelined fetch() as ours, with its pipelining depth, in the client table", () => {
     expect(roleOf("tether-fetch-pipelined")).toBe("ours");
+    expect(roleOf("tether-layer")).toBe("baseline");
     expect(label("tether-fetch-pipelined", "client")).toBe("Tether fetch(), pipelining 10");
   });
 
