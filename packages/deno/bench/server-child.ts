@@ -24,7 +24,6 @@
  *
  * Needs `--allow-net` only.
  */
-
 import { listenLayerFixed } from "../../conformance/bench-kit/layer-server.ts";
 import {
   bodyResponse,
