@@ -16,6 +16,7 @@
  * | slow body (silence)        | `bodyTimeoutMs`                         | the connection is closed, no response    |
  * | header flood               | `limits.maxFields`, `maxHeaderBytes`, `maxFieldLine` | 431 and FIN (RFC 6585 §5)   |
  * | huge request-line          | `limits.maxRequestLine`                 | 414 and close (RFC 9112 §3)              |
+ * | another protocol (TLS)     | the method, judged octet by octet       | 400 at once, no timer waited for, close (RFC 9112 §3) |
  * | truncated or malformed body | the parser, `limits.maxBodyBytes`      | one answer (400/413, close), not held    |
  * | connection flood           | `maxConnectionsPerClient`               | the excess is closed unanswered          |
  * | connections reset at once  | the accept loop                         | it keeps accepting                       |
@@ -250,6 +251,22 @@ export const attackCases: ConformanceCase<ServerUnderTest>[] = [
         // Past the linger budget the rest of the flood may be met with a reset: its own doing.
         assert.notEqual(await c.closed(2000), "open");
         await sending;
+        assert.equal(handled(), 1);
+      }),
+  },
+  {
+    name: "attack: the first octets of a TLS ClientHello (no LF yet) on the cleartext port get 400 at once (RFC 9112 §3), not after headersTimeoutMs, and the connection closes",
+    run: (t) =>
+      withServer(t, { headersTimeoutMs: 60_000 }, async ({ server, handled }) => {
+        const c = new RawClient(server.port);
+        // A ClientHello's record and handshake headers (RFC 8446 §5.1, §4.1.2): no LF anywhere.
+        const hello = Uint8Array.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03]);
+        await c.send(hello);
+        const [r] = await c.responses(1, 2000);
+        assert.equal(r?.status, 400);
+        assert.equal(r?.header("connection"), "close");
+        assert.notEqual(await c.closed(2000), "open");
+        await probe(server.port);
         assert.equal(handled(), 1);
       }),
   },

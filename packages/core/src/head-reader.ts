@@ -19,7 +19,11 @@
  *   the line, RFC 9112 §2.1), or once it breaks a limit;
  * - a limit counts as broken at the first octet after which no ending of
  *   the line could keep it, and the limit broken first wins (the line's own
- *   limit on a tie), before any error in the line's content.
+ *   limit on a tie), before any error in the line's content;
+ * - but a request-line's method is judged octet by octet: an octet no
+ *   method may hold fails the line at once, unless a limit broke at or
+ *   before it (request-line.ts). A peer speaking another protocol gets its
+ *   400 now, not when a timer ends the wait for an LF.
  *
  * All offsets kept here are relative to the first octet of the head, so they
  * stay valid when the parser moves unconsumed bytes to a new buffer.
@@ -33,7 +37,8 @@ import type { HeadFacts } from "./head-facts.ts";
 import { decodeAscii, decodeLatin1, type Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 import * as lineEnds from "./line-end.ts";
-import { RequestLineParts, scanRequestLine } from "./request-line.ts";
+import * as limits from "./line-limits.ts";
+import { RequestLineParts, resumeMethod, scanRequestLine } from "./request-line.ts";
 import { StatusLineParts, scanStatusLine } from "./status-line.ts";
 
 // Module-local copies: V8 reads imported bindings through their module cell
@@ -46,9 +51,6 @@ const { INCOMPLETE, INVALID, lineEnd, lineEndError } = lineEnds;
  * request-line. We ignore a few, and no more, per message.
  */
 const MAX_LEADING_EMPTY_LINES = 8;
-
-/** {@link HeadReader.overLimit}: this limit is not broken. */
-const NEVER = Number.POSITIVE_INFINITY;
 
 /** {@link HeadReader.read}: the head is not complete yet. */
 export const HEAD_NEED_MORE = 0;
@@ -134,6 +136,7 @@ export class HeadReader {
     this.fieldsStart = -1;
     this.startNonAscii = false;
     this.emptyLines = 0;
+    this.requestLine.methodScan = -1;
     this.section.reset();
     this.error = null;
   }
@@ -169,7 +172,12 @@ export class HeadReader {
     if (this.scan > ls) {
       // The line at `ls` was incomplete up to `scan`: look for its LF in the new
       // octets only, and scan the line again only once it is complete.
-      if (b.indexOf(LF, base + this.scan) === -1) return this.needMore(end - base);
+      if (b.indexOf(LF, base + this.scan) === -1) {
+        // A request-line's method is judged as it comes (see the module comment).
+        const methodOpen = this.fieldsStart < 0 && this.requestLine.methodScan >= 0;
+        if (methodOpen && this.methodOnward(b, base, end) === INVALID) return HEAD_FAILED;
+        return this.needMore(end - base);
+      }
     }
     for (;;) {
       const s = base + ls;
@@ -204,7 +212,7 @@ export class HeadReader {
     if (this.request) {
       const line = this.requestLine;
       next = scanRequestLine(b, s, end, this.lenient, line);
-      if (next === INVALID) return this.rejectLine(b, s, s, line.error!);
+      if (next === INVALID) return this.rejectRequestLine(b, s, s, line);
       lineLength = line.lineEnd;
     } else {
       const line = this.statusLine;
@@ -215,11 +223,42 @@ export class HeadReader {
     }
     if (next < 0) return next;
     if (lineLength > this.maxStartLine) {
-      this.startLineTooLong();
+      this.failWith(limits.startLineTooLong(this.request, this.maxStartLine));
       return INVALID;
     }
     this.fieldsStart = next - s;
     return next;
+  }
+
+  /**
+   * More octets of a request-line whose method was incomplete, and still no
+   * LF: the method's new octets are judged now (see the module comment).
+   * Returns {@link INCOMPLETE} or {@link INVALID}.
+   */
+  private methodOnward(b: Uint8Array, base: number, end: number): number {
+    const line = this.requestLine;
+    const s = base + this.lineStart;
+    const next = resumeMethod(b, s, end, this.lenient, line);
+    if (next === INVALID) return this.rejectRequestLine(b, base, s, line);
+    if (next >= 0) line.methodScan = -1; // the method ended: the rest waits for the LF
+    return INCOMPLETE;
+  }
+
+  /**
+   * The request-line at `s` failed. An octet no method may hold decides at
+   * once (`decidedAt`), unless a limit broke by then (a tie goes to the
+   * limit), so that every chunking gets the same verdict; any other error
+   * waits for the line's end ({@link rejectLine}).
+   */
+  private rejectRequestLine(
+    b: Uint8Array,
+    base: number,
+    s: number,
+    line: RequestLineParts,
+  ): number {
+    if (line.decidedAt < 0) return this.rejectLine(b, base, s, line.error!);
+    if (!this.overLimit(s - base, s - base + line.decidedAt, -1)) this.error = line.error;
+    return INVALID;
   }
 
   /** The empty line at `s` (it starts with CR or LF): the head is complete (RFC 9112 §2.1). */
@@ -231,7 +270,9 @@ export class HeadReader {
         next === INCOMPLETE ? next : this.rejectLine(b, base, s, lineEndError(next, s - base));
       return r === INVALID ? HEAD_FAILED : this.needMore(end - base);
     }
-    if (next - base - this.fieldsStart > this.maxHeaderBytes) return this.headersTooLarge();
+    if (next - base - this.fieldsStart > this.maxHeaderBytes) {
+      return this.failWith(limits.headersTooLarge(this.maxHeaderBytes, this.fieldsStart));
+    }
     this.length = next - base;
     return HEAD_DONE;
   }
@@ -266,7 +307,8 @@ export class HeadReader {
     if (this.overLimit(s - base, next - 1 - base, line.lineEnd - base)) return INVALID;
     const section = this.section;
     if (section.count >= this.maxFields) {
-      this.fail("TOO_MANY_FIELDS", `more than ${this.maxFields} field lines`, s - base);
+      const message = `more than ${this.maxFields} field lines`;
+      this.failWith(new ProtocolError("TOO_MANY_FIELDS", message, s - base));
       return INVALID;
     }
     section.add(b, base, s, line.nameEnd, line.valueStart, line.valueEnd, line.obsText);
@@ -293,29 +335,20 @@ export class HeadReader {
     return INVALID;
   }
 
-  /**
-   * Whether the line at relative offset `ls` breaks a limit (then the error
-   * is set): its octets run without LF up to relative offset `stop`, where
-   * its LF is when it is complete; `contentEnd` is where its content ends
-   * (its terminator excluded), or -1 while it is incomplete. Each limit
-   * counts as broken at the first octet after which no ending of the line
-   * could keep it, and the one broken first wins, the line's own limit on a
-   * tie: so the answer is the same however the octets were chunked.
-   */
+  /** Whether the line at `ls` breaks a limit (line-limits.ts); then the error is set. */
   private overLimit(ls: number, stop: number, contentEnd: number): boolean {
-    const complete = contentEnd >= 0;
     const startLine = this.fieldsStart < 0;
     const lineMax = startLine ? this.maxStartLine : this.maxFieldLine;
-    // Past `lineMax` octets one more may still be the CR of the terminator.
-    let lineAt = ls + lineMax + 2;
-    if (lineAt > stop) lineAt = complete && contentEnd - ls > lineMax ? stop + 1 : NEVER;
-    // The field section may run up to and including the LF of a complete line.
-    let sectionAt = startLine ? NEVER : this.fieldsStart + this.maxHeaderBytes + 1;
-    if (sectionAt > (complete ? stop + 1 : stop)) sectionAt = NEVER;
-    if (lineAt === NEVER && sectionAt === NEVER) return false;
-    if (lineAt > sectionAt) this.headersTooLarge();
-    else if (startLine) this.startLineTooLong();
-    else this.fieldTooLarge(ls);
+    const sectionAt = startLine ? limits.NEVER : this.fieldsStart + this.maxHeaderBytes + 1;
+    const broken = limits.brokenLimit(ls, stop, contentEnd, lineMax, sectionAt);
+    if (broken === limits.NO_LIMIT) return false;
+    this.failWith(
+      broken === limits.SECTION_LIMIT
+        ? limits.headersTooLarge(this.maxHeaderBytes, this.fieldsStart)
+        : startLine
+          ? limits.startLineTooLong(this.request, this.maxStartLine)
+          : limits.fieldTooLarge(this.maxFieldLine, ls),
+    );
     return true;
   }
 
@@ -359,36 +392,6 @@ export class HeadReader {
   private needMore(end: number): number {
     this.scan = end;
     return this.overLimit(this.lineStart, end, -1) ? HEAD_FAILED : HEAD_NEED_MORE;
-  }
-
-  private startLineTooLong(): number {
-    return this.request
-      ? this.fail(
-          "REQUEST_LINE_TOO_LONG",
-          `request-line longer than ${this.maxStartLine} octets (RFC 9112 §3: 414)`,
-          0,
-        )
-      : this.fail("STATUS_LINE_TOO_LONG", `status-line longer than ${this.maxStartLine} octets`, 0);
-  }
-
-  private fieldTooLarge(offset: number): number {
-    return this.fail(
-      "FIELD_TOO_LARGE",
-      `a field line is longer than ${this.maxFieldLine} octets (RFC 6585 §5: 431)`,
-      offset,
-    );
-  }
-
-  private headersTooLarge(): number {
-    return this.fail(
-      "HEADERS_TOO_LARGE",
-      `the field section is larger than ${this.maxHeaderBytes} octets (RFC 6585 §5: 431)`,
-      this.fieldsStart,
-    );
-  }
-
-  private fail(code: ProtocolError["code"], message: string, offset: number): number {
-    return this.failWith(new ProtocolError(code, message, offset));
   }
 
   private failWith(error: ProtocolError): number {

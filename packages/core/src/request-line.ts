@@ -17,7 +17,7 @@ import { scanVersion, versionError } from "./version.ts";
 // Module-local copies: V8 reads imported bindings through their module cell
 // at every use, but folds a module's own constants (see chars.ts).
 const { CR, LF, SCHEME, SP, TCHAR } = chars;
-const { INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } = lineEnds;
+const { BARE_CR_AT, INCOMPLETE, INVALID, lineEnd, lineEndError, NOT_EOL } = lineEnds;
 
 /** Where the parts of a request-line are, relative to its first octet. */
 export class RequestLineParts {
@@ -41,6 +41,18 @@ export class RequestLineParts {
   lineEnd = 0;
   /** Set when a scan returns {@link INVALID}. */
   error: ProtocolError | null = null;
+  /**
+   * Set when a scan returns {@link INCOMPLETE} inside the method: the offset
+   * of the method's first octet not judged yet, where {@link resumeMethod}
+   * goes on. Left as it was otherwise (the caller clears it).
+   */
+  methodScan = -1;
+  /**
+   * With {@link INVALID}: for an octet that no method may hold, the offset
+   * just past the octets that decided it (the line fails there, whatever
+   * follows it); -1 when the line's end took part in the verdict.
+   */
+  decidedAt = -1;
 }
 
 const SLASH = 0x2f;
@@ -84,12 +96,21 @@ function fail(
   offset: number,
 ): number {
   out.error = new ProtocolError(code, message, offset);
+  out.decidedAt = -1;
   return INVALID;
 }
 
 /**
- * RFC 9110 §9.1: `method = token`, from `b[s]`, then SP. Returns the offset
- * of that SP, {@link INCOMPLETE}, or {@link INVALID} with `out.error` set.
+ * RFC 9110 §9.1: `method = token`, from `b[s]`, then SP; the octets before
+ * `from` are known to be tchar. Returns the offset of that SP,
+ * {@link INCOMPLETE} (with `out.methodScan`), or {@link INVALID} with
+ * `out.error` set (and `out.decidedAt`).
+ *
+ * An octet that is neither tchar nor the SP after the method fails the
+ * line as soon as it is seen: nothing after it can make the line a
+ * request-line (RFC 9112 §3). This is what tells a client that speaks
+ * another protocol (a TLS ClientHello starts with 0x16) from a slow HTTP
+ * client, without waiting for a line end that may never come.
  */
 function scanMethod(
   b: Uint8Array,
@@ -97,14 +118,17 @@ function scanMethod(
   end: number,
   lenient: boolean,
   out: RequestLineParts,
+  from = s,
 ): number {
   const tchar = TCHAR;
-  let i = s;
+  let i = from;
   while (i < end && tchar[b[i]!] === 1) i = (i + 1) | 0;
-  if (i >= end) return INCOMPLETE;
-  if (b[i] === 0x20 /* SP */ && i !== s) return i;
+  if (i < end && b[i] === 0x20 /* SP */ && i !== s) return i;
   const eol = lineEnd(b, i, end, lenient);
-  if (eol === INCOMPLETE) return INCOMPLETE;
+  if (eol === INCOMPLETE) {
+    out.methodScan = i - s;
+    return INCOMPLETE;
+  }
   if (eol >= 0)
     return fail(
       out,
@@ -112,15 +136,36 @@ function scanMethod(
       "request-line has no request-target (RFC 9112 §3)",
       i - s,
     );
-  if (eol !== NOT_EOL) return failWith(out, lineEndError(eol, i - s));
-  if (i === s)
-    return fail(
-      out,
-      "INVALID_REQUEST_LINE",
-      "request-line must start with a method (RFC 9112 §3)",
-      0,
-    );
-  return fail(out, "INVALID_METHOD", "method must be a token (RFC 9110 §9.1)", i - s);
+  if (eol !== NOT_EOL) {
+    failWith(out, lineEndError(eol, i - s));
+    // A CR and the octet after it decide; a bare LF ends the line (judged as a whole).
+    if (eol === BARE_CR_AT) out.decidedAt = i + 2 - s;
+    return INVALID;
+  }
+  if (i === s) {
+    fail(out, "INVALID_REQUEST_LINE", "request-line must start with a method (RFC 9112 §3)", 0);
+  } else {
+    fail(out, "INVALID_METHOD", "method must be a token (RFC 9110 §9.1)", i - s);
+  }
+  out.decidedAt = i + 1 - s;
+  return INVALID;
+}
+
+/**
+ * Goes on judging the method of the request-line at `b[s]` after
+ * {@link scanRequestLine} returned {@link INCOMPLETE} inside it
+ * (`out.methodScan`), when more octets came but no LF: returns what
+ * {@link scanMethod} returns. Each octet is judged once, so a method that
+ * arrives an octet at a time costs O(n).
+ */
+export function resumeMethod(
+  b: Uint8Array,
+  s: number,
+  end: number,
+  lenient: boolean,
+  out: RequestLineParts,
+): number {
+  return scanMethod(b, s, end, lenient, out, s + out.methodScan);
 }
 
 /**
@@ -265,6 +310,7 @@ function finish(
 
 function failWith(out: RequestLineParts, error: ProtocolError): number {
   out.error = error;
+  out.decidedAt = -1;
   return INVALID;
 }
 

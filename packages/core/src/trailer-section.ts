@@ -18,6 +18,7 @@ import { Fields } from "./fields.ts";
 import { decodeAscii, decodeLatin1, type Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 import { lineEnd, lineEndError } from "./line-end.ts";
+import { brokenLimit, NO_LIMIT, SECTION_LIMIT } from "./line-limits.ts";
 
 // Module-local copies: V8 reads imported bindings through their module cell
 // at every use, but folds a module's own constants (see chars.ts).
@@ -31,7 +32,6 @@ export const TRAILER_END = 1;
 export const TRAILER_FAILED = 2;
 
 /** {@link TrailerSection.overLimit}: this limit is not broken. */
-const NEVER = Number.POSITIVE_INFINITY;
 
 /** Reads the trailer section of one chunked body; {@link reset} before the next. */
 export class TrailerSection {
@@ -157,16 +157,10 @@ export class TrailerSection {
    * while it is incomplete.
    */
   private overLimit(pos: number, stop: number, contentEnd: number): boolean {
-    const complete = contentEnd >= 0;
-    const maxLine = this.maxFieldLine;
-    // Past `maxLine` octets one more may still be the CR of the terminator.
-    let lineAt = pos + maxLine + 2;
-    if (lineAt > stop) lineAt = complete && contentEnd - pos > maxLine ? stop + 1 : NEVER;
-    // The section may run up to and including the LF of a complete line.
-    let sectionAt = pos + this.maxTrailerBytes - this.bytes + 1;
-    if (sectionAt > (complete ? stop + 1 : stop)) sectionAt = NEVER;
-    if (lineAt === NEVER && sectionAt === NEVER) return false;
-    if (lineAt > sectionAt) {
+    const sectionAt = pos + this.maxTrailerBytes - this.bytes + 1;
+    const broken = brokenLimit(pos, stop, contentEnd, this.maxFieldLine, sectionAt);
+    if (broken === NO_LIMIT) return false;
+    if (broken === SECTION_LIMIT) {
       this.fail(
         "TRAILERS_TOO_LARGE",
         `the trailer section is larger than ${this.maxTrailerBytes} octets`,

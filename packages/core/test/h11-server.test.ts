@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ServerConnection } from "../src/server-connection.ts";
-import { CLOSE_CASES, EARLY_DETECTION_DIFFERENCE, NOT_A_REQUEST } from "./h11/close-cases.ts";
+import { CLOSE_CASES, NOT_A_REQUEST } from "./h11/close-cases.ts";
 import { runScript, serverEvent } from "./h11/run.ts";
 import { SERVER_CASES } from "./h11/server-cases.ts";
 import { bytes } from "./parser-helpers.ts";
@@ -24,19 +24,14 @@ describe("h11 port: ServerConnection", () => {
   });
 
   for (const [name, octets] of NOT_A_REQUEST) {
-    it(`RFC 9112 §2.2: ${name} as the first octets gives no request event${known(EARLY_DETECTION_DIFFERENCE)} (h11 test_connection.py::test_early_detection_of_invalid_request)`, () => {
+    it(`RFC 9112 §3: ${name} as the first octets is a 400 at once, before any LF (h11 test_connection.py::test_early_detection_of_invalid_request)`, () => {
       const conn = new ServerConnection();
       conn.receive(bytes(octets));
       const seen: string[] = [];
       for (let ev = conn.nextEvent(); ev !== null; ev = conn.nextEvent())
         seen.push(serverEvent(ev));
-      // Either nothing yet (Tether today) or an immediate 400; never a request.
-      expect(seen.every((e) => e.startsWith("error ") && e.endsWith(" 400"))).toBe(true);
-      conn.receiveEnd();
-      for (let ev = conn.nextEvent(); ev !== null; ev = conn.nextEvent())
-        seen.push(serverEvent(ev));
-      expect(seen.some((e) => e.startsWith("request"))).toBe(false);
-      expect(seen.length).toBeGreaterThan(0);
+      expect(seen).toEqual(["error INVALID_REQUEST_LINE 400"]);
+      expect(conn.state).toBe("closing"); // the 400 is owed, then the connection closes
     });
   }
 });

@@ -10,7 +10,10 @@
  *   an unfinished line waits, and at EOF the message is incomplete;
  * - a limit counts as broken at the first octet after which no ending of the
  *   line could keep it; the limit broken first wins (the line's own limit on
- *   a tie), before any error in the line's content.
+ *   a tie), before any error in the line's content;
+ * - but a request-line's method is judged octet by octet (RFC 9112 §3): an
+ *   octet no method may hold fails the line as it arrives, unless a limit
+ *   broke at or before that octet.
  * A close-delimited body over maxBodyBytes delivers the octets within the
  * limit, then the error.
  */
@@ -104,10 +107,9 @@ describe("a line is judged once its LF is there (RFC 9112 §2.1, §2.2)", () => 
     ["request", "GET / HTTP/1.1\r\nHost: a\r\n", "X : b", "WHITESPACE_BEFORE_COLON"],
     ["request", "GET / HTTP/1.1\r\nHost: a\r\n", " folded", "OBS_FOLD"],
     ["request", "GET / HTTP/1.1\r\n", " Host: a", "WHITESPACE_AFTER_START_LINE"],
-    ["request", "", "P/", "INVALID_METHOD"],
     ["request", "", "T  ", "INVALID_REQUEST_LINE"],
     ["request", "", "GET /\x7f", "INVALID_TARGET"],
-    ["request", "", "\rGET", "BARE_CR"],
+    ["request", "", "GET / HTTP/1.1 ", "INVALID_REQUEST_LINE"],
     ["response", "", "HTTP/1.1 200 \x00", "INVALID_STATUS_LINE"],
     ["response", "", "\rt", "BARE_CR"],
     ["response", "HTTP/1.1 200 OK\r\n", "\rX", "BARE_CR"],
@@ -129,17 +131,68 @@ describe("a line is judged once its LF is there (RFC 9112 §2.1, §2.2)", () => 
   });
 });
 
+describe("a request-line's method is judged octet by octet (RFC 9112 §3)", () => {
+  // [the octets so far, the error they already decide]
+  const cases: readonly [octets: string, code: string][] = [
+    ["P/", "INVALID_METHOD"],
+    ["GET\x00", "INVALID_METHOD"],
+    ["\x16\x03\x01\x00\xa5\x01", "INVALID_REQUEST_LINE"], // a TLS ClientHello
+    ["\x00", "INVALID_REQUEST_LINE"],
+    [" GET", "INVALID_REQUEST_LINE"],
+    ["\rGET", "BARE_CR"],
+    ["GE\rT", "BARE_CR"],
+    ["\r\n\r\nG\x80", "INVALID_METHOD"], // after empty lines (RFC 9112 §2.2)
+  ];
+
+  it("RFC 9112 §3: an octet no method may hold is a 400 when it arrives, in any chunking", () => {
+    for (const [octets, code] of cases) {
+      const open = allWays("request", octets);
+      expect([octets, lastError(open), open.state]).toEqual([octets, code, "error"]);
+    }
+  });
+
+  it("RFC 9112 §3: a method still possible waits, in any chunking", () => {
+    for (const octets of ["G", "GET", "M-SEARCH", "GE\r", "\r\n", "PROPFIND"]) {
+      const open = allWays("request", octets);
+      expect([octets, open.events, open.state]).toEqual([octets, [], "idle"]);
+    }
+  });
+
+  it("a method octet after the request-line limit is REQUEST_LINE_TOO_LONG; at it, too (a tie goes to the limit)", () => {
+    const limits = { maxRequestLine: 8 };
+    // The limit breaks at the 10th octet: 8 may be the line and 9 the CR of its end.
+    expect(lastError(allWays("request", `${"A".repeat(8)}\x00`, { limits }))).toBe(
+      "INVALID_METHOD",
+    );
+    expect(lastError(allWays("request", `${"A".repeat(9)}\x00`, { limits }))).toBe(
+      "REQUEST_LINE_TOO_LONG",
+    );
+    expect(lastError(allWays("request", `${"A".repeat(12)}\x00`, { limits }))).toBe(
+      "REQUEST_LINE_TOO_LONG",
+    );
+    // A CR decides with the octet after it.
+    expect(lastError(allWays("request", `${"A".repeat(8)}\rX`, { limits }))).toBe(
+      "REQUEST_LINE_TOO_LONG",
+    );
+    expect(lastError(allWays("request", `${"A".repeat(7)}\rX`, { limits }))).toBe("BARE_CR");
+  });
+});
+
 describe("limits before content, the limit broken first wins", () => {
   const small = { maxRequestLine: 48, maxStatusLine: 48, maxFieldLine: 48 };
 
   it("a start-line over its limit is *_TOO_LONG, whatever else is wrong with it", () => {
     const status = "fffffffT http://example.com:8080/example.com:8080\r\n";
     expect(lastError(allWays("response", status, { limits: small }))).toBe("STATUS_LINE_TOO_LONG");
-    const request = `G/T /${"a".repeat(50)} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    // (The method is judged octet by octet: the error here is in the target.)
+    const request = `GET /\x7f${"a".repeat(50)} HTTP/1.1\r\nHost: a\r\n\r\n`;
     expect(lastError(allWays("request", request, { limits: small }))).toBe("REQUEST_LINE_TOO_LONG");
     // At the limit, the content error stands.
-    const within = `G/T /${"a".repeat(30)} HTTP/1.1\r\nHost: a\r\n\r\n`;
-    expect(lastError(allWays("request", within, { limits: small }))).toBe("INVALID_METHOD");
+    const within = `GET /\x7f${"a".repeat(30)} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    expect(lastError(allWays("request", within, { limits: small }))).toBe("INVALID_TARGET");
+    // A method error before the limit decides at once, however long the line grows.
+    const early = `G/T /${"a".repeat(50)} HTTP/1.1\r\nHost: a\r\n\r\n`;
+    expect(lastError(allWays("request", early, { limits: small }))).toBe("INVALID_METHOD");
   });
 
   it("RFC 6585 §5: a field line over maxFieldLine is FIELD_TOO_LARGE (431), whatever else is wrong with it", () => {
@@ -294,6 +347,54 @@ describe("property", () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it("RFC 9112 §3: octets of request-lines (tchar, SP, CR, LF, control, high) give the same events in any chunking", () => {
+    // Short request-lines, most of them broken, with a request-line limit
+    // that some of them cross: the method's octet-by-octet verdict and the
+    // limits must agree however the octets come.
+    const octet = fc.oneof(
+      fc.constantFrom(..."GETPOSTM-_.!~*'0a/ HTTP/1.1".split("").map((c) => c.charCodeAt(0))),
+      fc.constantFrom(0x20, 0x0d, 0x0a, 0x00, 0x16, 0x7f, 0x80, 0xff, 0x09),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(octet, { maxLength: 24 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.record({
+          end: fc.boolean(),
+          lenient: fc.boolean(),
+          max: fc.integer({ min: 4, max: 20 }),
+        }),
+        (line, cuts, o) => {
+          const input = Uint8Array.from([
+            ...line,
+            0x0d,
+            0x0a,
+            0x48,
+            0x3a,
+            0x61,
+            0x0d,
+            0x0a,
+            0x0d,
+            0x0a,
+          ]);
+          const options: Options = {
+            end: o.end,
+            lenient: o.lenient,
+            limits: { maxRequestLine: o.max },
+          };
+          for (const cut of [input.subarray(0, line.length), input]) {
+            const whole = JSON.stringify(parsePieces("request", [cut], options));
+            const octets: Uint8Array[] = [];
+            for (let i = 0; i < cut.length; i++) octets.push(cut.subarray(i, i + 1));
+            expect(JSON.stringify(parsePieces("request", octets, options))).toBe(whole);
+            expect(JSON.stringify(parsePieces("request", split(cut, cuts), options))).toBe(whole);
+          }
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });
