@@ -38,7 +38,7 @@ import { decodeAscii, decodeLatin1, type Latin1Decoder } from "./latin1.ts";
 import type { ParserLimits } from "./limits.ts";
 import * as lineEnds from "./line-end.ts";
 import * as limits from "./line-limits.ts";
-import { RequestLineParts, resumeMethod, scanRequestLine } from "./request-line.ts";
+import { RequestLineParts, scanMethod, scanRequestLine } from "./request-line.ts";
 import { StatusLineParts, scanStatusLine } from "./status-line.ts";
 
 // Module-local copies: V8 reads imported bindings through their module cell
@@ -238,7 +238,7 @@ export class HeadReader {
   private methodOnward(b: Uint8Array, base: number, end: number): number {
     const line = this.requestLine;
     const s = base + this.lineStart;
-    const next = resumeMethod(b, s, end, this.lenient, line);
+    const next = scanMethod(b, s, end, this.lenient, line, s + line.methodScan);
     if (next === INVALID) return this.rejectRequestLine(b, base, s, line);
     if (next >= 0) line.methodScan = -1; // the method ended: the rest waits for the LF
     return INCOMPLETE;

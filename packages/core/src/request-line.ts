@@ -43,8 +43,8 @@ export class RequestLineParts {
   error: ProtocolError | null = null;
   /**
    * Set when a scan returns {@link INCOMPLETE} inside the method: the offset
-   * of the method's first octet not judged yet, where {@link resumeMethod}
-   * goes on. Left as it was otherwise (the caller clears it).
+   * of the method's first octet not judged yet, where a later
+   * {@link scanMethod} goes on. Left as it was otherwise (the caller clears it).
    */
   methodScan = -1;
   /**
@@ -102,9 +102,11 @@ function fail(
 
 /**
  * RFC 9110 §9.1: `method = token`, from `b[s]`, then SP; the octets before
- * `from` are known to be tchar. Returns the offset of that SP,
- * {@link INCOMPLETE} (with `out.methodScan`), or {@link INVALID} with
- * `out.error` set (and `out.decidedAt`).
+ * `from` are known to be tchar (a scan resumed at `out.methodScan` judges
+ * each octet once, so a method that arrives an octet at a time costs
+ * O(n)). Returns the offset of that SP, {@link INCOMPLETE} (with
+ * `out.methodScan`), or {@link INVALID} with `out.error` set (and
+ * `out.decidedAt`).
  *
  * An octet that is neither tchar nor the SP after the method fails the
  * line as soon as it is seen: nothing after it can make the line a
@@ -112,7 +114,7 @@ function fail(
  * another protocol (a TLS ClientHello starts with 0x16) from a slow HTTP
  * client, without waiting for a line end that may never come.
  */
-function scanMethod(
+export function scanMethod(
   b: Uint8Array,
   s: number,
   end: number,
@@ -149,23 +151,6 @@ function scanMethod(
   }
   out.decidedAt = i + 1 - s;
   return INVALID;
-}
-
-/**
- * Goes on judging the method of the request-line at `b[s]` after
- * {@link scanRequestLine} returned {@link INCOMPLETE} inside it
- * (`out.methodScan`), when more octets came but no LF: returns what
- * {@link scanMethod} returns. Each octet is judged once, so a method that
- * arrives an octet at a time costs O(n).
- */
-export function resumeMethod(
-  b: Uint8Array,
-  s: number,
-  end: number,
-  lenient: boolean,
-  out: RequestLineParts,
-): number {
-  return scanMethod(b, s, end, lenient, out, s + out.methodScan);
 }
 
 /**
