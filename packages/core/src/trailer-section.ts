@@ -31,8 +31,6 @@ export const TRAILER_END = 1;
 /** {@link TrailerSection.read}: invalid; see {@link TrailerSection.error}. */
 export const TRAILER_FAILED = 2;
 
-/** {@link TrailerSection.overLimit}: this limit is not broken. */
-
 /** Reads the trailer section of one chunked body; {@link reset} before the next. */
 export class TrailerSection {
   private readonly request: boolean;
