@@ -47,6 +47,16 @@ const BODY_MEMBERS = new Set<PropertyKey>([
 
 type Content = string | Uint8Array;
 
+/**
+ * Set to `true` on {@link QuickResponse}'s prototype, so that
+ * {@link QuickResponse.contentOf} tells every other response apart with a
+ * property read: the private-field check (`#content in response`) on an
+ * object without the field runs V8's generic lookup, about 420
+ * instructions per native Deno `Response` (callgrind), where the read of
+ * a property it does not have costs a few.
+ */
+const QUICK = Symbol("QuickResponse");
+
 /** What `new Response()` takes as a body. */
 type Body = ConstructorParameters<typeof Response>[0];
 
@@ -90,6 +100,8 @@ export class QuickResponse extends NativeResponse {
    * never asked for; undefined otherwise.
    */
   static contentOf(response: Response): Content | undefined {
+    if ((response as unknown as Record<symbol, unknown>)[QUICK] !== true) return undefined;
+    // (An object made from the prototype alone has the mark but not the field.)
     if (!(#content in response)) return undefined;
     const quick = response as QuickResponse;
     return quick.#full === null ? quick.#content : undefined;
@@ -131,6 +143,7 @@ export class QuickResponse extends NativeResponse {
   }
 
   static {
+    Object.defineProperty(QuickResponse.prototype, QUICK, { value: true });
     // Each body member goes to the runtime's own implementation: on this
     // object for a body the runtime handles, else on the response made on
     // demand. Read at load time, so a runtime's extras are covered too.

@@ -110,10 +110,14 @@ export function memoryContent(
   // (Node; Deno once the stream was asked for), or its static content not
   // consumed (Deno). Deno's `stream` is a getter that turns static content
   // into a stream, so `streamOrStatic` is looked at first.
+  // Deno's static content is looked for first: `instanceof` across modules
+  // runs V8's generic builtins (see core's message-head.ts), a property read
+  // does not, and a stream has no `consumed`.
   const held = "streamOrStatic" in body ? body.streamOrStatic : body.stream;
-  if (held instanceof ReadableStream) {
-    if (held.locked || response.bodyUsed) return undefined;
-  } else if (!isBag(held) || held.consumed !== false) return undefined;
+  if (!isBag(held)) return undefined;
+  if (held.consumed !== false) {
+    if (!(held instanceof ReadableStream) || held.locked || response.bodyUsed) return undefined;
+  }
   const source = body.source;
   if (typeof source === "string") return encoded(source);
   if (source instanceof Uint8Array) return source;

@@ -40,6 +40,15 @@ describe("QuickResponse", () => {
     expect(QuickResponse.contentOf(new Response("native"))).toBeUndefined();
   });
 
+  it("contentOf: a subclass's content is read; an object made from the prototype alone has none", () => {
+    class Mine extends QuickResponse {}
+    expect(QuickResponse.contentOf(new Mine("sub"))).toBe("sub");
+    // It carries the prototype's mark but not the private content field.
+    const hollow = Object.create(QuickResponse.prototype) as Response;
+    expect(QuickResponse.contentOf(hollow)).toBeUndefined();
+    expect(QuickResponse.contentOf(Object.create(Response.prototype) as Response)).toBeUndefined();
+  });
+
   it("reads as text, bytes, JSON and Blob; then reports the body used", async () => {
     const t = new QuickResponse("héllo");
     expect(await t.text()).toBe("héllo");
