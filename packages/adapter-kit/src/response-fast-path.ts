@@ -106,13 +106,13 @@ export function memoryContent(
   if (!peek || INNER === null) return undefined;
   const body = innerBody(response);
   if (body === null || body === undefined) return body;
-  // The body must be untouched: its stream neither locked nor read from
-  // (Node; Deno once the stream was asked for), or its static content not
-  // consumed (Deno). Deno's `stream` is a getter that turns static content
-  // into a stream, so `streamOrStatic` is looked at first.
-  // Deno's static content is looked for first: `instanceof` across modules
-  // runs V8's generic builtins (see core's message-head.ts), a property read
-  // does not, and a stream has no `consumed`.
+  // The body must be untouched: its static content not consumed (Deno), or
+  // its stream neither locked nor read from (Node; Deno once the stream was
+  // asked for). Deno's `stream` is a getter that turns static content into
+  // a stream, so `streamOrStatic` is looked at first; and static content is
+  // told first, by a property a stream lacks (`consumed`), because
+  // `instanceof` across modules runs V8's generic builtins (see core's
+  // message-head.ts).
   const held = "streamOrStatic" in body ? body.streamOrStatic : body.stream;
   if (!isBag(held)) return undefined;
   if (held.consumed !== false) {

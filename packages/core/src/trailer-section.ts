@@ -148,12 +148,7 @@ export class TrailerSection {
     return -1;
   }
 
-  /**
-   * Whether the line at `pos` breaks a limit (then the error is set): its
-   * octets run without LF up to `stop`, where its LF is when it is complete;
-   * `contentEnd` is where its content ends (terminator excluded), or -1
-   * while it is incomplete.
-   */
+  /** Whether the line at `pos` breaks a limit (line-limits.ts); then the error is set. */
   private overLimit(pos: number, stop: number, contentEnd: number): boolean {
     const sectionAt = pos + this.maxTrailerBytes - this.bytes + 1;
     const broken = brokenLimit(pos, stop, contentEnd, this.maxFieldLine, sectionAt);
